@@ -1,0 +1,55 @@
+"""Request context for the audit trail and logs."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Where a request came from: recorded with audit events and log lines."""
+
+    request_id: str
+    ip: str | None
+    user_agent: str
+
+
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "hromada_request", default=None
+)
+
+
+def current_request_context() -> RequestContext | None:
+    """Return the context of the request being handled, if any."""
+    return _current.get()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's address (REMOTE_ADDR; a proxy must set it, e.g. gunicorn's)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Remember the client's address and browser for the duration of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ctx = RequestContext(
+            request_id=request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:512],
+        )
+        token = _current.set(ctx)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = ctx.request_id
+        return response

@@ -1,0 +1,63 @@
+"""Extension points the modules fill: staff navigation and dashboard panels.
+
+A module registers its entries from its AppConfig.ready(); the staff shell
+renders whatever is registered, so the shell never imports the modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the staff workspace navigation, shown to users with `perm`."""
+
+    key: str
+    label: str
+    url_name: str
+    perm: str = "core.access_staff"
+    order: int = 100
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel on the staff dashboard: `render(request)` returns HTML or None to hide."""
+
+    key: str
+    title: str
+    render: Callable[[HttpRequest], str | None]
+    perm: str = "core.access_staff"
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    nav: dict[str, NavItem] = field(default_factory=dict)
+    panels: dict[str, DashboardPanel] = field(default_factory=dict)
+
+    def add_nav(self, item: NavItem) -> None:
+        self.nav[item.key] = item
+
+    def add_panel(self, panel: DashboardPanel) -> None:
+        self.panels[panel.key] = panel
+
+    def nav_for(self, user: Any) -> list[NavItem]:
+        return sorted(
+            (i for i in self.nav.values() if user.has_perm(i.perm)), key=lambda i: (i.order, i.key)
+        )
+
+    def panels_for(self, user: Any) -> list[DashboardPanel]:
+        return sorted(
+            (p for p in self.panels.values() if user.has_perm(p.perm)),
+            key=lambda p: (p.order, p.key),
+        )
+
+
+# Filled once at start-up from AppConfig.ready(); read-only afterwards.
+registry = Registry()

@@ -1,0 +1,3 @@
+// Start GOV.UK Frontend components on every page.
+import { initAll } from "../vendor/govuk-frontend.min.js";
+initAll();
