@@ -14,15 +14,22 @@ positions. Later modules add rules here with ``rules.add_perm``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-import rules
+import rules.permissions
+import rules.predicates
 from django.utils import timezone
 
 from hromada.accounts.roles import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 from hromada.core.exceptions import ApplicationError
+
+
+# django-rules is untyped: give its two entry points types once, here.
+_Predicate = Any
+rule_predicate = cast(Callable[..., Any], rules.predicates.predicate)
+add_perm = cast(Callable[[str, _Predicate], None], rules.permissions.add_perm)
 
 
 @dataclass(frozen=True)
@@ -116,48 +123,45 @@ def role_covers(user: Any, roles: Iterable[str], obj: Any) -> bool:
 def scoped(*roles: str) -> Any:
     """Predicate: with no object, the user holds a role; with one, a grant covers its unit."""
 
-    @rules.predicate(name=f"scoped({','.join(roles)})")
     def predicate(user: Any, obj: Any = None) -> bool:
         if obj is None:
             return has_role(user, *roles)
         return role_covers(user, roles, obj)
 
-    return predicate
+    return rule_predicate(predicate, name=f"scoped({','.join(roles)})")
 
 
 def anywhere(*roles: str) -> Any:
     """Predicate: the user holds one of the roles in any scope (object ignored)."""
 
-    @rules.predicate(name=f"anywhere({','.join(roles)})")
     def predicate(user: Any) -> bool:
         return has_role(user, *roles)
 
-    return predicate
+    return rule_predicate(predicate, name=f"anywhere({','.join(roles)})")
 
 
 def citywide(*roles: str) -> Any:
     """Predicate: the user holds one of the roles for the whole city (no unit)."""
 
-    @rules.predicate(name=f"citywide({','.join(roles)})")
     def predicate(user: Any) -> bool:
         return any(g.role in roles and g.unit_path is None for g in grants_of(user))
 
-    return predicate
+    return rule_predicate(predicate, name=f"citywide({','.join(roles)})")
 
 
-@rules.predicate
+@rule_predicate
 def is_staff_member(user: Any) -> bool:
     return bool(getattr(user, "is_staff", False)) and any(
         g.role in STAFF_ROLES for g in grants_of(user)
     )
 
 
-@rules.predicate
+@rule_predicate
 def is_self(user: Any, obj: Any = None) -> bool:
     return obj is not None and getattr(obj, "pk", None) == getattr(user, "pk", object())
 
 
-@rules.predicate
+@rule_predicate
 def is_system_superuser(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
@@ -171,27 +175,27 @@ def needs_second_factor(user: Any) -> bool:
 staff = is_staff_member
 admin = scoped(Role.ADMIN)
 
-rules.add_perm("core.access_staff", staff)
-rules.add_perm("core.view_audit", staff & anywhere(Role.SECURITY_OFFICER))
-rules.add_perm("core.export_audit", staff & anywhere(Role.SECURITY_OFFICER))
-rules.add_perm("core.manage_calendar", staff & citywide(Role.ADMIN))
-rules.add_perm("core.manage_classifiers", staff & citywide(Role.ADMIN))
+add_perm("core.access_staff", staff)
+add_perm("core.view_audit", staff & anywhere(Role.SECURITY_OFFICER))
+add_perm("core.export_audit", staff & anywhere(Role.SECURITY_OFFICER))
+add_perm("core.manage_calendar", staff & citywide(Role.ADMIN))
+add_perm("core.manage_classifiers", staff & citywide(Role.ADMIN))
 
 # Organisation: anyone in staff reads the tree; administrators change it in their scope.
-rules.add_perm("accounts.view_orgunit", staff)
-rules.add_perm("accounts.change_orgunit", staff & admin)
-rules.add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
+add_perm("accounts.view_orgunit", staff)
+add_perm("accounts.change_orgunit", staff & admin)
+add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
 
 # People: a person's card holds personal data (phone, e-mail, roles).
-rules.add_perm(
+add_perm(
     "accounts.view_person",
     is_self | (staff & scoped(Role.ADMIN, Role.SECURITY_OFFICER, Role.HEAD)),
 )
-rules.add_perm("accounts.change_person", staff & admin)
-rules.add_perm("accounts.create_staff", staff & anywhere(Role.ADMIN))
-rules.add_perm("accounts.manage_roles", staff & admin)
-rules.add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
-rules.add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
+add_perm("accounts.change_person", staff & admin)
+add_perm("accounts.create_staff", staff & anywhere(Role.ADMIN))
+add_perm("accounts.manage_roles", staff & admin)
+add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
+add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
 
 
 def require(user: Any, perm: str, obj: Any = None) -> None:

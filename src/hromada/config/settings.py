@@ -24,7 +24,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 def _secret_key() -> str:
     """Return SECRET_KEY from the environment, or one generated once into the data dir."""
-    key = env.str("SECRET_KEY", default="")
+    key: str = env.str("SECRET_KEY", default="")
     if key:
         return key
     key_file = DATA_DIR / "secret_key"

@@ -40,7 +40,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         body["task_lag_seconds"] = (
             round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0
         )
-    except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+    except Exception as exc:  # any failure means "not ready"
         body.update(status="error", database="error", error=exc.__class__.__name__)
         return JsonResponse(body, status=503)
     return JsonResponse(body)
