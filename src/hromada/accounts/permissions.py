@@ -81,22 +81,50 @@ def forget_grants(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+class _City:
+    """The whole city as a permission object: only city-wide grants cover it.
+
+    Pass it where an action has no unit of its own but must not be allowed to a
+    unit-scoped holder, e.g. granting a city-wide role or creating a top-level unit.
+    """
+
+    def __repr__(self) -> str:
+        return "CITY"
+
+
+CITY = _City()
+
+# Name of the attribute a selector fills (Prefetch(..., to_attr=...)) with a person's
+# current employments, their positions and units, so that permission checks over a
+# list of people need no query per person.
+CURRENT_EMPLOYMENTS_ATTR = "current_employments"
+
+
 def units_of(obj: Any) -> list[str]:
     """Return the unit paths an object belongs to."""
-    from hromada.accounts.models import Employment, OrgUnit, User
+    from hromada.accounts.models import Employment, OrgUnit, RoleAssignment, Substitution, User
 
-    if obj is None:
+    if obj is None or obj is CITY:
         return []
     if isinstance(obj, OrgUnit):
         return [obj.path]
     if hasattr(obj, "permission_units"):
         return [u.path for u in obj.permission_units()]
     if isinstance(obj, User):
+        prefetched = getattr(obj, CURRENT_EMPLOYMENTS_ATTR, None)
+        if prefetched is not None:
+            return [e.position.unit.path for e in prefetched]
         return list(
             Employment.objects.current()
             .filter(user=obj)
             .values_list("position__unit__path", flat=True)
         )
+    if isinstance(obj, Employment):
+        return [obj.position.unit.path]
+    if isinstance(obj, Substitution):
+        return units_of(obj.absent)
+    if isinstance(obj, RoleAssignment):
+        return [obj.unit.path] if obj.unit is not None else []
     unit = getattr(obj, "unit", None)
     if isinstance(unit, OrgUnit):
         return [unit.path]
@@ -118,6 +146,24 @@ def role_covers(user: Any, roles: Iterable[str], obj: Any) -> bool:
         return True
     paths = units_of(obj)
     return any(g.covers(p) for g in grants for p in paths)
+
+
+def scope_q(user: Any, roles: Iterable[str], path_field: str = "unit__path") -> Q:
+    """Return a filter for the objects whose unit path the user's grants of these roles cover.
+
+    The query-side twin of :func:`role_covers`, for lists: ``Q()`` (everything) with a
+    city-wide grant, a match on nothing without any grant.
+    """
+    wanted = set(roles)
+    grants = [g for g in grants_of(user) if g.role in wanted]
+    if any(g.unit_path is None for g in grants):
+        return Q()
+    q = Q(pk__in=[])
+    for g in grants:
+        assert g.unit_path is not None
+        lookup = "startswith" if g.include_subunits else "exact"
+        q |= Q(**{f"{path_field}__{lookup}": g.unit_path})
+    return q
 
 
 def scoped(*roles: str) -> Any:
@@ -182,21 +228,29 @@ add_perm("core.manage_calendar", staff & citywide(Role.ADMIN))
 add_perm("core.manage_classifiers", staff & citywide(Role.ADMIN))
 
 # Organisation: anyone in staff reads the tree; administrators change it in their scope.
-add_perm("accounts.view_orgunit", staff)
-add_perm("accounts.change_orgunit", staff & admin)
-add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
+# A new unit is checked against its parent (CITY for a top-level unit); a move against
+# both the unit and its new parent; a position against its unit.
+rules.add_perm("accounts.view_orgunit", staff)
+rules.add_perm("accounts.change_orgunit", staff & admin)
+rules.add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
 
-# People: a person's card holds personal data (phone, e-mail, roles).
-add_perm(
+# People: staff see the directory of staff (names, positions, units); a person's card
+# holds personal data (phone, e-mail, roles) and is checked against the person's units.
+rules.add_perm("accounts.view_people", staff)
+rules.add_perm(
     "accounts.view_person",
     is_self | (staff & scoped(Role.ADMIN, Role.SECURITY_OFFICER, Role.HEAD)),
 )
-add_perm("accounts.change_person", staff & admin)
-add_perm("accounts.create_staff", staff & anywhere(Role.ADMIN))
-add_perm("accounts.manage_roles", staff & admin)
-add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
-add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
-
+rules.add_perm("accounts.change_person", staff & admin)
+# Checked against the position the new person takes (CITY when placed nowhere).
+rules.add_perm("accounts.create_staff", staff & admin)
+# Checked against the position (its unit).
+rules.add_perm("accounts.manage_employment", staff & admin)
+# Checked against the unit of the role (CITY for a city-wide role).
+rules.add_perm("accounts.manage_roles", staff & admin)
+# Checked against the absent person.
+rules.add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
+rules.add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
     """Raise ApplicationError unless the user has the permission (for services)."""

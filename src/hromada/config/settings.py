@@ -5,7 +5,9 @@ Every variable is documented with its default in README.md ("Configuration").
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
@@ -113,6 +115,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
+    }
+    # The test database is a file, not shared-cache memory: there, concurrent writers
+    # fail at once ("table is locked") instead of waiting, so concurrency tests could
+    # not run. One file per process, so parallel test runs never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env.str(
+            "HROMADA_TEST_DB",
+            default=str(Path(tempfile.gettempdir()) / f"hromada-test-{os.getpid()}.sqlite3"),
+        )
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
@@ -277,6 +288,8 @@ LOGGING = {
 # --- hromada -----------------------------------------------------------------
 HROMADA_CITY_NAME = env.str("HROMADA_CITY_NAME", default="Кривий Ріг")
 HROMADA_BENCH_VIEWS = env.bool("HROMADA_BENCH_VIEWS", default=False)
+# Where the platform is reached, for links in e-mails sent outside a request.
+HROMADA_BASE_URL = env.str("HROMADA_BASE_URL", default="http://127.0.0.1:8000")
 
 # SQLite cannot enforce "one role per user, role and unit" when the unit is NULL;
 # accounts.services enforces it on every database, PostgreSQL also by constraint.

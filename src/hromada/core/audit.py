@@ -4,39 +4,109 @@ Every service records its write here inside its own transaction, and every view
 of personal data records a ``*.viewed`` event. Each event's hash covers its
 content and the previous event's hash, so editing or deleting any row breaks
 the chain from that row on; ``hromada audit verify`` finds the first break.
+
+Appends are serialised by locking the single ``AuditChainHead`` row, so the
+sequence numbers are gapless and the chain is linear under any concurrency.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from hromada.core.middleware import current_request_context
 from hromada.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
 
+# Keys whose values never enter the audit trail, at any depth of `data`.
+SECRET_KEYS = frozenset(
+    {
+        "password",
+        "password1",
+        "password2",
+        "old_password",
+        "new_password",
+        "new_password1",
+        "new_password2",
+        "oldpassword",
+        "raw_password",
+        "secret",
+        "totp_secret",
+        "token",
+        "otp",
+        "recovery_codes",
+    }
+)
+REDACTED = "***"
+
+
+def _clean_text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; drop it rather than fail the caller's transaction.
+    return value.replace("\x00", "")
+
 
 def _canonical(value: Any) -> Any:
-    """Return a JSON-serialisable, stable form of a value."""
+    """Return a JSON-serialisable, stable form of a value, with secrets redacted."""
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {
+            _clean_text(str(k)): REDACTED if str(k).lower() in SECRET_KEYS else _canonical(v)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_canonical(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
+    if isinstance(value, float):
+        # JSON has no NaN/Infinity and PostgreSQL's jsonb rewrites exponents: keep as text.
+        return value if math.isfinite(value) and "e" not in repr(value) else repr(value)
+    if isinstance(value, str):
+        return _clean_text(value)
     if isinstance(value, models.Model):
         return value.pk
-    return str(value)
+    return _clean_text(str(value))
+
+
+def _hash_form(value: Any) -> Any:
+    """Return the form of stored data that hashing sees: stable across database round trips."""
+    if isinstance(value, dict):
+        return {k: _hash_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hash_form(v) for v in value]
+    # jsonb may return 1.0 as 1 and the reverse; an integral number hashes as an int.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def normalize_ip(value: Any) -> str | None:
+    """Return an IP address in canonical text form, or None if it is not one."""
+    if not value:
+        return None
+    try:
+        addr = ipaddress.ip_address(str(value).split("%", 1)[0])
+    except ValueError:
+        return None
+    return str(addr)
+
+
+def _utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def compute_hash(
@@ -59,15 +129,15 @@ def compute_hash(
         [
             prev_hash,
             seq,
-            created_at.isoformat(timespec="microseconds"),
+            _utc_iso(created_at),
             actor_id,
             actor_repr,
             action,
             object_type,
             object_id,
             object_repr,
-            data,
-            ip,
+            _hash_form(data),
+            normalize_ip(ip),
             user_agent,
         ],
         ensure_ascii=False,
@@ -77,8 +147,35 @@ def compute_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def event_hash(event: AuditEvent) -> str:
+    """Return the hash an event's stored content should have."""
+    return compute_hash(
+        prev_hash=event.prev_hash,
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_repr=event.actor_repr,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        object_repr=event.object_repr,
+        data=event.data,
+        ip=event.ip,
+        user_agent=event.user_agent,
+    )
+
+
 def _object_type(target: models.Model | None) -> str:
     return target._meta.label_lower if target is not None else ""
+
+
+def actor_label(actor: Any) -> str:
+    """Return how an actor is written in the trail: 'Full Name <e-mail>'."""
+    name = getattr(actor, "full_name", "") or ""
+    email = getattr(actor, "email", "") or ""
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or str(actor)
 
 
 @transaction.atomic
@@ -95,25 +192,29 @@ def audit_record(
     """Append an event to the audit chain (call inside the service's transaction)."""
     ctx = current_request_context()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # The lock on the head row serialises appenders: seq stays gapless and the chain linear.
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     seq = head.seq + 1
-    created_at = timezone.now()
     fields: dict[str, Any] = {
         "seq": seq,
-        "created_at": created_at,
+        "created_at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj is not None else None,
-        "actor_repr": (str(actor_obj) if actor_obj is not None else "")[:255],
-        "action": action,
-        "object_type": object_type or _object_type(target),
-        "object_id": str(object_id or (target.pk if target is not None else ""))[:64],
-        "object_repr": (object_repr or (str(target) if target is not None else ""))[:255],
+        "actor_repr": _clean_text(actor_label(actor_obj) if actor_obj is not None else "")[:255],
+        "action": _clean_text(action),
+        "object_type": _clean_text(object_type or _object_type(target)),
+        "object_id": _clean_text(str(object_id or (target.pk if target is not None else "")))[
+            :64
+        ],
+        "object_repr": _clean_text(
+            object_repr or (str(target) if target is not None else "")
+        )[:255],
         "data": _canonical(data or {}),
-        "ip": ctx.ip if ctx else None,
-        "user_agent": ctx.user_agent if ctx else "",
+        "ip": normalize_ip(ctx.ip) if ctx else None,
+        "user_agent": _clean_text(ctx.user_agent)[:512] if ctx else "",
     }
     digest = compute_hash(prev_hash=head.hash, **fields)
     event = AuditEvent(prev_hash=head.hash, hash=digest, **fields)
-    event.save()
+    event.save(force_insert=True)
     AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
     return event
 
@@ -129,12 +230,214 @@ def audit_view(*, request: HttpRequest, target: models.Model, what: str = "") ->
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """Return {field: [old, new]} for the fields whose values differ."""
+    """Return {field: [old, new]} for the fields whose values differ (secrets redacted)."""
     return {
-        k: [_canonical(before.get(k)), _canonical(after.get(k))]
+        k: (
+            [REDACTED, REDACTED]
+            if k.lower() in SECRET_KEYS
+            else [_canonical(before.get(k)), _canonical(after.get(k))]
+        )
         for k in sorted(set(before) | set(after))
         if before.get(k) != after.get(k)
     }
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return {field: value} of a model instance, for `changed_fields` before and after."""
+    result: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        result[name] = _canonical(getattr(obj, attname))
+    return result
+
+
+# --- Reading the trail -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the security officer searches for; empty fields match everything."""
+
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    ip: str | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+    def as_data(self) -> dict[str, str]:
+        """Return the non-empty criteria as text (recorded with searches and exports)."""
+        values = {
+            "actor": self.actor,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "ip": self.ip or "",
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """Return [start of `since`, start of the day after `until`) in the local time zone."""
+    tz = timezone.get_current_timezone()
+
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=tz)
+
+    return (
+        start(since) if since is not None else None,
+        start(until + timedelta(days=1)) if until is not None else None,
+    )
+
+
+def _icontains_any_case(field: str, text: str) -> Q:
+    # SQLite's LIKE folds case for ASCII only; also try the usual cases of Cyrillic names.
+    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+    q = Q()
+    for variant in sorted(variants):
+        q |= Q(**{f"{field}__icontains": variant})
+    return q
+
+
+def audit_events(criteria: AuditFilter) -> QuerySet[AuditEvent]:
+    """Return the events matching the criteria, newest first."""
+    qs = AuditEvent.objects.all()
+    if criteria.actor:
+        qs = qs.filter(_icontains_any_case("actor_repr", criteria.actor))
+    if criteria.action:
+        action = criteria.action
+        # "auth." or "auth.*" is a prefix; anything else is one action.
+        if action.endswith("*"):
+            qs = qs.filter(action__startswith=action.rstrip("*"))
+        elif action.endswith("."):
+            qs = qs.filter(action__startswith=action)
+        else:
+            qs = qs.filter(action=action)
+    if criteria.object_type:
+        qs = qs.filter(object_type=criteria.object_type)
+    if criteria.object_id:
+        qs = qs.filter(object_id=criteria.object_id)
+    if criteria.ip:
+        qs = qs.filter(ip=criteria.ip)
+    if criteria.since is not None:
+        qs = qs.filter(created_at__gte=criteria.since)
+    if criteria.until is not None:
+        qs = qs.filter(created_at__lt=criteria.until)
+    return qs.order_by("-seq")
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of events by keyset on seq, with the keys of the neighbouring pages."""
+
+    events: list[AuditEvent]
+    newer_after: int | None  # pass as ?after= to see newer events
+    older_before: int | None  # pass as ?before= to see older events
+
+
+def audit_page(
+    qs: QuerySet[AuditEvent],
+    *,
+    size: int,
+    before: int | None = None,
+    after: int | None = None,
+) -> AuditPage:
+    """Return one page of a newest-first queryset (one query, whatever the table's size)."""
+    if after is not None:
+        rows = list(qs.filter(seq__gt=after).order_by("seq")[: size + 1])
+        has_newer = len(rows) > size
+        events = list(reversed(rows[:size]))
+        has_older = bool(events)  # we came from an older page
+    else:
+        if before is not None:
+            qs = qs.filter(seq__lt=before)
+        rows = list(qs.order_by("-seq")[: size + 1])
+        has_older = len(rows) > size
+        events = rows[:size]
+        has_newer = before is not None and bool(events)
+    return AuditPage(
+        events=events,
+        newer_after=events[0].seq if events and has_newer else None,
+        older_before=events[-1].seq if events and has_older else None,
+    )
+
+
+def iter_events(qs: QuerySet[AuditEvent], batch_size: int = 2000) -> Iterator[AuditEvent]:
+    """Yield a newest-first queryset's events in bounded batches (keyset on seq)."""
+    last: int | None = None
+    while True:
+        page = qs if last is None else qs.filter(seq__lt=last)
+        batch = list(page.order_by("-seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+
+
+# --- CSV export ------------------------------------------------------------------------
+
+# Header columns are the model's (Ukrainian) field names; the order is fixed for parsers.
+CSV_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_repr",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "data",
+    "ip",
+    "user_agent",
+    "prev_hash",
+    "hash",
+)
+# Excel reads UTF-8 CSV correctly only with a byte order mark.
+CSV_BOM = "\ufeff"
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_header() -> list[str]:
+    """Return the export's header row (translated field names)."""
+    names = []
+    for name in CSV_FIELDS:
+        if name == "actor":
+            names.append(capfirst(str(_("хто (ідентифікатор)"))))
+        else:
+            names.append(capfirst(str(AuditEvent._meta.get_field(name).verbose_name)))
+    return names
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def csv_row(event: AuditEvent) -> list[str]:
+    """Return an event as a row of text cells (times in the local time zone)."""
+    values = {
+        "seq": str(event.seq),
+        "created_at": timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+        "actor_repr": event.actor_repr,
+        "actor": str(event.actor_id or ""),
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "data": json.dumps(event.data, ensure_ascii=False, sort_keys=True),
+        "ip": event.ip or "",
+        "user_agent": event.user_agent,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+    return [_cell(values[name]) for name in CSV_FIELDS]
+
+
+# --- Verifying the chain -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -162,33 +465,117 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> tuple[int, Chain
     checked = 0
     for event in events if events is not None else _events_in_order():
         if event.seq != expected_seq:
+            if event.seq < expected_seq:
+                return checked, ChainBreak(
+                    seq=event.seq, reason=f"event #{event.seq} appears out of order"
+                )
             return checked, ChainBreak(
                 seq=expected_seq, reason=f"event #{expected_seq} is missing (next is #{event.seq})"
             )
         if event.prev_hash != prev_hash:
             return checked, ChainBreak(seq=event.seq, reason="link to the previous event broken")
-        digest = compute_hash(
-            prev_hash=event.prev_hash,
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_repr=event.actor_repr,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            object_repr=event.object_repr,
-            data=event.data,
-            ip=event.ip,
-            user_agent=event.user_agent,
-        )
-        if digest != event.hash:
+        if event_hash(event) != event.hash:
             return checked, ChainBreak(seq=event.seq, reason="content does not match its hash")
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if events is None and head is not None and head.seq != checked:
-        return checked, ChainBreak(
-            seq=checked + 1, reason=f"chain head says #{head.seq}, last event is #{checked}"
-        )
+    if events is None:
+        head = AuditChainHead.objects.filter(pk=1).first()
+        head_seq = head.seq if head is not None else 0
+        head_hash = head.hash if head is not None else GENESIS_HASH
+        if head_seq != checked:
+            return checked, ChainBreak(
+                seq=min(head_seq, checked) + 1,
+                reason=f"chain head says #{head_seq}, last event is #{checked}",
+            )
+        if head_hash != prev_hash:
+            return checked, ChainBreak(
+                seq=checked, reason="chain head's hash differs from the last event's"
+            )
     return checked, None
+
+
+def chain_head() -> tuple[int, str]:
+    """Return the sequence number and hash of the last event (write them down elsewhere)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+
+
+# --- Database-level guard (PostgreSQL) -------------------------------------------------
+
+_PG_GUARD_SQL = [
+    """
+    CREATE OR REPLACE FUNCTION hromada_audit_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP
+            USING ERRCODE = 'integrity_constraint_violation';
+    END;
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent",
+    """
+    CREATE TRIGGER core_auditevent_append_only
+        BEFORE UPDATE OR DELETE ON core_auditevent
+        FOR EACH ROW EXECUTE FUNCTION hromada_audit_append_only()
+    """,
+    # The head may only move forward one event at a time, onto an event that exists.
+    """
+    CREATE OR REPLACE FUNCTION hromada_audit_head_forward() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            RAISE EXCEPTION 'core_auditchainhead cannot be deleted'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NEW.id <> OLD.id OR NEW.seq <> OLD.seq + 1 OR NOT EXISTS (
+            SELECT 1 FROM core_auditevent e WHERE e.seq = NEW.seq AND e.hash = NEW.hash
+        ) THEN
+            RAISE EXCEPTION 'core_auditchainhead may only advance to the next event'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END;
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS core_auditchainhead_forward ON core_auditchainhead",
+    """
+    CREATE TRIGGER core_auditchainhead_forward
+        BEFORE UPDATE OR DELETE ON core_auditchainhead
+        FOR EACH ROW EXECUTE FUNCTION hromada_audit_head_forward()
+    """,
+]
+
+_PG_UNGUARD_SQL = [
+    "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent",
+    "DROP TRIGGER IF EXISTS core_auditchainhead_forward ON core_auditchainhead",
+    "DROP FUNCTION IF EXISTS hromada_audit_append_only()",
+    "DROP FUNCTION IF EXISTS hromada_audit_head_forward()",
+]
+
+
+def install_append_only_guard(connection: BaseDatabaseWrapper) -> bool:
+    """Make the database refuse UPDATE and DELETE of audit events; return whether installed.
+
+    PostgreSQL only (idempotent). TRUNCATE stays possible for test flushes and
+    restores; a database superuser can always drop the trigger, which is why
+    ``hromada audit verify`` and an externally noted chain head remain the proof.
+    On SQLite nothing is installed: a trigger there would also block Django's
+    test flush, which deletes rows one table at a time.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        for statement in _PG_GUARD_SQL:
+            cursor.execute(statement)
+    return True
+
+
+def remove_append_only_guard(connection: BaseDatabaseWrapper) -> bool:
+    """Drop the guard installed by `install_append_only_guard` (migration reverse)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        for statement in _PG_UNGUARD_SQL:
+            cursor.execute(statement)
+    return True

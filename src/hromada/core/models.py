@@ -64,6 +64,12 @@ class HolidaysWorkingPeriod(models.Model):
         verbose_name = _("період, коли святкові дні робочі")
         verbose_name_plural = _("періоди, коли святкові дні робочі")
         ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="core_holidays_working_period_dates",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.start} – {self.end or '…'}"
@@ -176,6 +182,7 @@ class ClassifierItem(models.Model):
         help_text=_("Ні — значення взято з практики і потребує звірки з чинною редакцією."),
     )
     order = models.PositiveIntegerField(_("порядок"), default=0)
+    note = models.CharField(_("примітка"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("код класифікатора")

@@ -1,0 +1,423 @@
+"""Tests of the audit chain: appending, hashing, verification, append-only guards."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from hromada.accounts.factories import StaffFactory
+from hromada.core.audit import (
+    GENESIS_HASH,
+    REDACTED,
+    audit_record,
+    changed_fields,
+    chain_head,
+    compute_hash,
+    event_hash,
+    install_append_only_guard,
+    remove_append_only_guard,
+    snapshot,
+    verify_chain,
+)
+from hromada.core.middleware import RequestContext, _current
+from hromada.core.models import AuditChainHead, AuditEvent
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database triggers are installed on PostgreSQL only"
+)
+
+
+def _append(n: int, action: str = "test.done") -> list[AuditEvent]:
+    return [audit_record(actor=None, action=action, data={"i": i}) for i in range(n)]
+
+
+def _tamper(sql: str, params: list[Any] | None = None) -> None:
+    """Change rows behind the application's back, as an intruder with SQL access would."""
+    remove_append_only_guard(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def _json_param() -> str:
+    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+
+
+# --- appending ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_first_event_links_to_the_genesis_hash():
+    event = audit_record(actor=None, action="test.done")
+    assert event.seq == 1
+    assert event.prev_hash == GENESIS_HASH
+
+
+@pytest.mark.django_db
+def test_each_event_links_to_the_previous_events_hash():
+    events = _append(4)
+    for prev, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == prev.hash
+
+
+@pytest.mark.django_db
+def test_sequence_numbers_are_consecutive():
+    _append(5)
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db
+def test_stored_hash_matches_the_stored_content():
+    audit_record(actor=StaffFactory(), action="test.done", data={"x": [1, "два", None]})
+    event = AuditEvent.objects.get()
+    assert event_hash(event) == event.hash
+
+
+@pytest.mark.django_db
+def test_chain_head_follows_the_last_event():
+    events = _append(3)
+    assert chain_head() == (3, events[-1].hash)
+
+
+@pytest.mark.django_db
+def test_actor_is_written_with_name_and_email():
+    actor = StaffFactory(surname="Шевченко", given_name="Тарас", patronymic="", email="t@ex.org")
+    event = audit_record(actor=actor, action="test.done")
+    assert event.actor_id == actor.pk
+    assert event.actor_repr == "Шевченко Тарас <t@ex.org>"
+
+
+@pytest.mark.django_db
+def test_target_gives_object_type_id_and_text():
+    target = StaffFactory()
+    event = audit_record(actor=None, action="test.done", target=target)
+    assert (event.object_type, event.object_id, event.object_repr) == (
+        "accounts.user",
+        str(target.pk),
+        str(target),
+    )
+
+
+@pytest.mark.django_db
+def test_request_address_and_browser_are_recorded():
+    token = _current.set(RequestContext(request_id="r", ip="10.0.0.7", user_agent="Firefox"))
+    try:
+        event = audit_record(actor=None, action="test.done")
+    finally:
+        _current.reset(token)
+    assert (event.ip, event.user_agent) == ("10.0.0.7", "Firefox")
+
+
+@pytest.mark.django_db
+def test_long_form_ipv6_address_still_verifies_after_storage():
+    token = _current.set(
+        RequestContext(request_id="r", ip="2001:0db8:0000:0000:0000:0000:0000:0001", user_agent="")
+    )
+    try:
+        audit_record(actor=None, action="test.done")
+    finally:
+        _current.reset(token)
+    assert AuditEvent.objects.get().ip == "2001:db8::1"
+    assert verify_chain() == (1, None)
+
+
+@pytest.mark.django_db
+def test_an_address_that_is_not_an_ip_is_left_out():
+    token = _current.set(RequestContext(request_id="r", ip="not-an-ip", user_agent=""))
+    try:
+        event = audit_record(actor=None, action="test.done")
+    finally:
+        _current.reset(token)
+    assert event.ip is None
+
+
+@pytest.mark.django_db
+def test_secret_values_never_enter_the_trail():
+    audit_record(
+        actor=None, action="test.done", data={"password": "hunter2", "nested": {"token": "abc"}}
+    )
+    data = AuditEvent.objects.get().data
+    assert data == {"password": REDACTED, "nested": {"token": REDACTED}}
+
+
+@pytest.mark.django_db
+def test_awkward_values_in_data_still_verify_after_a_round_trip():
+    audit_record(
+        actor=None,
+        action="test.done",
+        data={
+            "float": 1.0,
+            "big": 1e20,
+            "nan": float("nan"),
+            "decimal": Decimal("12.50"),
+            "date": date(2025, 1, 31),
+            "set": {3, 1, 2},
+            "nul": "a\x00b",
+            "unicode": "Кривий Ріг — «місто»",
+        },
+    )
+    assert verify_chain() == (1, None)
+
+
+@pytest.mark.django_db
+def test_a_failed_transaction_leaves_no_event_and_no_gap():
+    audit_record(actor=None, action="test.done")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=None, action="test.rolled_back")
+        raise RuntimeError
+    event = audit_record(actor=None, action="test.done")
+    assert event.seq == 2
+    assert verify_chain() == (2, None)
+
+
+# --- changed fields -------------------------------------------------------------------
+
+
+def test_changed_fields_lists_only_the_differences():
+    before = {"surname": "Іваненко", "phone": "+380501112233", "email": "a@ex.org"}
+    after = {"surname": "Петренко", "phone": "+380501112233", "email": "a@ex.org"}
+    assert changed_fields(before, after) == {"surname": ["Іваненко", "Петренко"]}
+
+
+def test_changed_fields_includes_added_and_removed_keys():
+    assert changed_fields({"a": 1}, {"b": 2}) == {"a": [1, None], "b": [None, 2]}
+
+
+def test_changed_fields_hides_passwords():
+    assert changed_fields({"password": "old"}, {"password": "new"}) == {
+        "password": [REDACTED, REDACTED]
+    }
+
+
+@pytest.mark.django_db
+def test_snapshot_reads_foreign_keys_as_ids():
+    user = StaffFactory(surname="Коваль")
+    assert snapshot(user, ["surname", "is_staff"]) == {"surname": "Коваль", "is_staff": True}
+
+
+# --- verification -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_empty_trail_verifies():
+    assert verify_chain() == (0, None)
+
+
+@pytest.mark.django_db
+def test_an_untouched_chain_verifies():
+    _append(5)
+    assert verify_chain() == (5, None)
+
+
+@pytest.mark.django_db
+def test_verify_detects_an_edited_text_field():
+    _append(5)
+    _tamper("UPDATE core_auditevent SET object_repr = 'підроблено' WHERE seq = 3")
+    checked, broken = verify_chain()
+    assert checked == 2
+    assert broken is not None
+    assert broken.seq == 3
+    assert "hash" in broken.reason
+
+
+@pytest.mark.django_db
+def test_verify_detects_edited_data():
+    _append(5)
+    _tamper(f"UPDATE core_auditevent SET data = {_json_param()} WHERE seq = 4", ['{"i": 99}'])
+    _, broken = verify_chain()
+    assert broken is not None
+    assert broken.seq == 4
+
+
+@pytest.mark.django_db
+def test_verify_detects_an_edited_time():
+    _append(3)
+    _tamper("UPDATE core_auditevent SET created_at = %s WHERE seq = 2", ["2001-01-01 00:00:00"])
+    _, broken = verify_chain()
+    assert broken is not None
+    assert broken.seq == 2
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_deleted_row():
+    _append(5)
+    _tamper("DELETE FROM core_auditevent WHERE seq = 3")
+    checked, broken = verify_chain()
+    assert checked == 2
+    assert broken is not None
+    assert broken.seq == 3
+    assert "missing" in broken.reason
+
+
+@pytest.mark.django_db
+def test_verify_detects_the_last_rows_deleted():
+    _append(5)
+    _tamper("DELETE FROM core_auditevent WHERE seq >= 4")
+    checked, broken = verify_chain()
+    assert checked == 3
+    assert broken is not None
+    assert broken.seq == 4
+    assert "head" in broken.reason
+
+
+@pytest.mark.django_db
+def test_verify_detects_reordered_rows():
+    _append(5)
+    _tamper("UPDATE core_auditevent SET seq = 1000 WHERE seq = 2")
+    _tamper("UPDATE core_auditevent SET seq = 2 WHERE seq = 4")
+    _tamper("UPDATE core_auditevent SET seq = 4 WHERE seq = 1000")
+    checked, broken = verify_chain()
+    assert checked == 1
+    assert broken is not None
+    assert broken.seq == 2
+
+
+@pytest.mark.django_db
+def test_verify_detects_an_inserted_row_even_with_a_valid_hash_of_its_own():
+    events = _append(5)
+    for seq in (5, 4, 3):
+        _tamper("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [seq + 1, seq])
+    forged: dict[str, Any] = {
+        "seq": 3,
+        "created_at": events[1].created_at,
+        "actor_id": None,
+        "actor_repr": "",
+        "action": "test.forged",
+        "object_type": "",
+        "object_id": "",
+        "object_repr": "",
+        "data": {},
+        "ip": None,
+        "user_agent": "",
+    }
+    AuditEvent(
+        prev_hash=events[1].hash,
+        hash=compute_hash(prev_hash=events[1].hash, **forged),
+        **forged,
+    ).save(force_insert=True)
+    checked, broken = verify_chain()
+    assert checked == 3
+    assert broken is not None
+    assert broken.seq == 4
+
+
+@pytest.mark.django_db
+def test_verify_reports_the_first_of_several_breaks():
+    _append(6)
+    _tamper("UPDATE core_auditevent SET action = 'x' WHERE seq IN (2, 5)")
+    _, broken = verify_chain()
+    assert broken is not None
+    assert broken.seq == 2
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_rewound_chain_head():
+    _append(3)
+    _tamper("UPDATE core_auditchainhead SET hash = %s", ["f" * 64])
+    _, broken = verify_chain()
+    assert broken is not None
+    assert "head" in broken.reason
+
+
+# --- append-only in the ORM -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_changed_through_the_orm():
+    event = audit_record(actor=None, action="test.done")
+    event.action = "test.other"
+    with pytest.raises(RuntimeError):
+        event.save()
+    assert AuditEvent.objects.get().action == "test.done"
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_deleted_through_the_orm():
+    event = audit_record(actor=None, action="test.done")
+    with pytest.raises(RuntimeError):
+        event.delete()
+    assert AuditEvent.objects.count() == 1
+
+
+# --- append-only in the database (PostgreSQL) ----------------------------------------
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_database_refuses_to_update_an_event():
+    _append(2)
+    install_append_only_guard(connection)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).update(action="test.other")
+    assert verify_chain() == (2, None)
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_database_refuses_to_delete_an_event():
+    _append(2)
+    install_append_only_guard(connection)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE seq = 2")
+    assert AuditEvent.objects.count() == 2
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_database_refuses_to_rewind_the_chain_head():
+    _append(2)
+    install_append_only_guard(connection)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditChainHead.objects.filter(pk=1).update(seq=1)
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_appending_still_works_with_the_database_guard():
+    install_append_only_guard(connection)
+    install_append_only_guard(connection)  # idempotent
+    _append(3)
+    assert verify_chain() == (3, None)
+
+
+def test_guard_is_not_installed_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert install_append_only_guard(connection) is False
+
+
+# --- concurrency ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_gapless_valid_chain():
+    threads_count, per_thread = 6, 8
+    errors: list[BaseException] = []
+    start = threading.Barrier(threads_count)
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(per_thread):
+                with transaction.atomic():
+                    audit_record(actor=None, action="test.concurrent", data={"t": n, "i": i})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(threads_count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    total = threads_count * per_thread
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, total + 1))
+    assert verify_chain() == (total, None)

@@ -1,0 +1,119 @@
+"""Tests of `hromada audit verify` and `hromada audit export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from hromada.core.audit import audit_record, remove_append_only_guard
+from hromada.core.models import AuditEvent
+
+
+def _run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("audit", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _tamper(sql: str, params: list[object] | None = None) -> None:
+    remove_append_only_guard(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+@pytest.mark.django_db
+def test_verify_reports_ok_with_the_number_of_events():
+    for _ in range(3):
+        audit_record(actor=None, action="test.done")
+    out, _ = _run("verify")
+    assert out.splitlines()[0] == "OK: 3 events verified"
+
+
+@pytest.mark.django_db
+def test_verify_prints_the_chain_head_to_note_elsewhere():
+    event = audit_record(actor=None, action="test.done")
+    out, _ = _run("verify")
+    assert f"#1 {event.hash}" in out
+
+
+@pytest.mark.django_db
+def test_verify_reports_the_first_broken_event_and_fails():
+    for _ in range(4):
+        audit_record(actor=None, action="test.done")
+    _tamper("UPDATE core_auditevent SET object_repr = 'x' WHERE seq IN (2, 3)")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "verify", stdout=io.StringIO(), stderr=err)
+    assert exc.value.code == 1
+    assert err.getvalue().startswith("BROKEN at event #2: ")
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+@pytest.mark.django_db
+def test_export_writes_utf8_csv_with_bom_and_ukrainian_header(tmp_path):
+    audit_record(actor=None, action="test.done", object_repr="Заява №1")
+    target = tmp_path / "audit.csv"
+    _run("export", "-o", str(target))
+    rows = _read_csv(target)
+    assert rows[0][:3] == ["Номер", "Час", "Хто (текст)"]
+    assert rows[1][0] == "1"
+    assert "Заява №1" in rows[1]
+
+
+@pytest.mark.django_db
+def test_export_keeps_only_the_days_asked_for(tmp_path):
+    for day in ("2025-01-10", "2025-01-15", "2025-01-20"):
+        event = audit_record(actor=None, action="test.done", data={"day": day})
+        _tamper(
+            "UPDATE core_auditevent SET created_at = %s WHERE seq = %s",
+            [f"{day} 12:00:00", event.seq],
+        )
+    target = tmp_path / "audit.csv"
+    _run("export", "--since", "2025-01-15", "--until", "2025-01-20", "-o", str(target))
+    rows = _read_csv(target)[1:]
+    assert [r[0] for r in rows] == ["3", "2"]
+
+
+@pytest.mark.django_db
+def test_export_is_itself_audited(tmp_path):
+    _run("export", "--since", "2025-01-01", "-o", str(tmp_path / "a.csv"))
+    event = AuditEvent.objects.get(action="audit.exported")
+    assert event.data["via"] == "command"
+    assert event.data["since"].startswith("2025-01-01")
+
+
+@pytest.mark.django_db
+def test_export_leaves_its_own_event_out_of_the_file(tmp_path):
+    target = tmp_path / "a.csv"
+    _run("export", "-o", str(target))
+    assert _read_csv(target)[1:] == []
+
+
+@pytest.mark.django_db
+def test_export_neutralises_spreadsheet_formulas(tmp_path):
+    audit_record(actor=None, action="test.done", object_repr="=HYPERLINK(\"http://evil\")")
+    target = tmp_path / "a.csv"
+    _run("export", "-o", str(target))
+    assert _read_csv(target)[1][7] == "'=HYPERLINK(\"http://evil\")"
+
+
+@pytest.mark.django_db
+def test_export_rejects_an_impossible_date(tmp_path):
+    with pytest.raises(CommandError):
+        _run("export", "--since", "2025-02-30", "-o", str(tmp_path / "a.csv"))
+
+
+@pytest.mark.django_db
+def test_export_rejects_an_inverted_range(tmp_path):
+    with pytest.raises(CommandError):
+        _run("export", "--since", "2025-02-10", "--until", "2025-02-01", "-o", str(tmp_path / "a"))
