@@ -48,7 +48,6 @@ system-deps-bench:
 $(PY_STAMP): requirements.lock pyproject.toml
 	@scripts/system-deps.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
@@ -71,14 +70,13 @@ messages: $(PY_STAMP)
 	@if [ -n "$(LOCALE_PO)" ]; then cd src/hromada && ../../$(BIN)/hromada compilemessages -v0; fi
 
 $(HROMADA_DATA_DIR)/.stamp-static: $(PY_STAMP) $(VENDOR_STAMP) $(STATIC_SRC)
+	@mkdir -p "$(HROMADA_DATA_DIR)"
 	$(BIN)/hromada collectstatic --noinput -v0
 	touch $@
 
 # --- run ---------------------------------------------------------------------------------
-run: $(PY_STAMP) $(VENDOR_STAMP) messages
-	@mkdir -p "$(HROMADA_DATA_DIR)"
+run: $(PY_STAMP) $(VENDOR_STAMP) messages $(HROMADA_DATA_DIR)/.stamp-static
 	$(BIN)/hromada migrate --noinput -v0
-	@$(MAKE) --no-print-directory $(HROMADA_DATA_DIR)/.stamp-static
 	@# Loads the demo city once (it checks), then prints the demo logins every time.
 	$(BIN)/hromada demo
 	LOG_FORMAT=$${LOG_FORMAT:-console} exec $(BIN)/hromada serve --port $(PORT) --with-worker

@@ -1,4 +1,4 @@
-"""Fixtures shared by every test of hromada (also loaded for src/hromada/*/tests, see ../conftest.py).
+"""Fixtures shared by every test of hromada (loaded for src/hromada/*/tests too: ../conftest.py).
 
 - each test gets its own data and media directories in tmp;
 - passwords are hashed with MD5 (fast) unless a test sets PASSWORD_HASHERS itself;
@@ -134,9 +134,7 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
         pytest.fail(f"{AXE_JS} not found: run `npm ci` (axe-core is a devDependency)")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
@@ -152,7 +150,9 @@ def axe_check() -> Callable[[Page], None]:
             (ARTIFACTS_DIR / f"axe-{name}.json").write_text(
                 json.dumps(violations, ensure_ascii=False, indent=1)
             )
-            pytest.fail(f"accessibility violations on {page.url}:\n{_format_violations(violations)}")
+            pytest.fail(
+                f"accessibility violations on {page.url}:\n{_format_violations(violations)}"
+            )
 
     return check
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +35,14 @@ def verified(user: User) -> User:
     return user
 
 
+def totp_code(secret: str) -> str:
+    """Return the current code, waiting out the last seconds of a 30 s period (no boundary race)."""
+    remaining = 30 - time.time() % 30
+    if remaining < 3:
+        time.sleep(remaining + 0.1)
+    return str(pyotp.TOTP(secret).now())
+
+
 def log_in_with_session(page: Page, live_server: LiveServer, user: User) -> None:
     """Put a logged-in session cookie into the browser (for pages behind login)."""
     client = Client()
@@ -41,7 +51,9 @@ def log_in_with_session(page: Page, live_server: LiveServer, user: User) -> None
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-def test_home_page_renders_and_is_accessible(page: Page, axe_check: Check, screenshot: Shot) -> None:
+def test_home_page_renders_and_is_accessible(
+    page: Page, axe_check: Check, screenshot: Shot
+) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "uk"
     assert page.locator("main#main-content").is_visible()
@@ -78,12 +90,12 @@ def test_staff_logs_in_with_password_and_totp_and_lands_on_staff_workspace(
     page.goto("/accounts/login/")
     page.fill("input[name=login]", staff.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/2fa/authenticate/**")
     screenshot(page, "login-totp")
     axe_check(page)
-    page.fill("input[name=code]", pyotp.TOTP(secret).now())
-    page.locator("form button[type=submit]").last.click()
+    page.fill("input[name=code]", totp_code(secret))
+    page.locator("main form button[type=submit]").first.click()
 
     page.wait_for_url("**/staff/")
     screenshot(page, "staff-home")
@@ -114,3 +126,26 @@ def test_language_switch_goes_to_english_and_back(
     page.get_by_role("button", name="Українська").click()
     page.wait_for_function("document.documentElement.lang === 'uk'")
     assert page.locator("html").get_attribute("lang") == "uk"
+
+
+def test_staff_without_totp_is_sent_to_set_it_up_with_a_qr_code_and_the_secret(
+    page: Page, axe_check: Check, screenshot: Shot
+) -> None:
+    staff = verified(staff_with_role(Role.OPERATOR, unit=OrgUnitFactory(), password=PASSWORD))
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/2fa/totp/activate/**")
+    screenshot(page, "totp-setup")
+    axe_check(page)
+    assert page.locator("main img, main svg").count() >= 1  # the QR code
+    secrets = re.findall(r"\b[A-Z2-7]{32}\b", page.content())
+    assert secrets, "the setup page shows the secret for typing into an app"
+    page.fill("input[name=code]", totp_code(secrets[0]))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+    page.goto("/staff/")
+    assert page.url.endswith("/staff/")

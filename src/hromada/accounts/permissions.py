@@ -20,11 +20,11 @@ from typing import Any, cast
 
 import rules.permissions
 import rules.predicates
+from django.db.models import Q
 from django.utils import timezone
 
 from hromada.accounts.roles import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 from hromada.core.exceptions import ApplicationError
-
 
 # django-rules is untyped: give its two entry points types once, here.
 _Predicate = Any
@@ -65,7 +65,9 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
 
     today = timezone.localdate()
     absent_ids = list(
-        Substitution.objects.current(today).filter(substitute=user).values_list("absent_id", flat=True)
+        Substitution.objects.current(today)
+        .filter(substitute=user)
+        .values_list("absent_id", flat=True)
     )
     rows = RoleAssignment.objects.filter(user_id__in=[user.pk, *absent_ids]).values_list(
         "role", "unit__path", "include_subunits"
@@ -230,29 +232,67 @@ add_perm("core.manage_classifiers", staff & citywide(Role.ADMIN))
 # Organisation: anyone in staff reads the tree; administrators change it in their scope.
 # A new unit is checked against its parent (CITY for a top-level unit); a move against
 # both the unit and its new parent; a position against its unit.
-rules.add_perm("accounts.view_orgunit", staff)
-rules.add_perm("accounts.change_orgunit", staff & admin)
-rules.add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
+add_perm("accounts.view_orgunit", staff)
+add_perm("accounts.change_orgunit", staff & admin)
+add_perm("accounts.import_orgunits", staff & citywide(Role.ADMIN))
 
 # People: staff see the directory of staff (names, positions, units); a person's card
 # holds personal data (phone, e-mail, roles) and is checked against the person's units.
-rules.add_perm("accounts.view_people", staff)
-rules.add_perm(
+add_perm("accounts.view_people", staff)
+add_perm(
     "accounts.view_person",
     is_self | (staff & scoped(Role.ADMIN, Role.SECURITY_OFFICER, Role.HEAD)),
 )
-rules.add_perm("accounts.change_person", staff & admin)
+add_perm("accounts.change_person", staff & admin)
 # Checked against the position the new person takes (CITY when placed nowhere).
-rules.add_perm("accounts.create_staff", staff & admin)
+add_perm("accounts.create_staff", staff & admin)
 # Checked against the position (its unit).
-rules.add_perm("accounts.manage_employment", staff & admin)
+add_perm("accounts.manage_employment", staff & admin)
 # Checked against the unit of the role (CITY for a city-wide role).
-rules.add_perm("accounts.manage_roles", staff & admin)
+add_perm("accounts.manage_roles", staff & admin)
 # Checked against the absent person.
-rules.add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
-rules.add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
+add_perm("accounts.manage_substitutions", staff & scoped(Role.ADMIN, Role.HEAD))
+add_perm("accounts.create_token", is_system_superuser | (staff & anywhere(Role.ADMIN)))
+
 
 def require(user: Any, perm: str, obj: Any = None) -> None:
     """Raise ApplicationError unless the user has the permission (for services)."""
     if not user.has_perm(perm, obj):
         raise ApplicationError("Недостатньо прав для цієї дії.", code="permission_denied")
+
+
+# --- Programmes (hromada.programs) ---------------------------------------------------------
+# Staff read programmes. A coordinator changes a programme (its measures, funding plans,
+# indicators) and its reports within the scope of the programme's coordinator unit. The
+# staff of a measure's responsible units record its activities, spending, indicator values
+# and narratives. Checked against: an OrgUnit (a new programme coordinated by it), a
+# Programme, a Measure or an entry (the measure's responsible units), a Report.
+
+
+def _programme_of(obj: Any) -> Any:
+    """Return the programme an object belongs to (itself for a programme), or None."""
+    if hasattr(obj, "coordinator_unit"):
+        return obj
+    return getattr(obj, "programme", None)
+
+
+@rule_predicate
+def coordinates_programme(user: Any, obj: Any = None) -> bool:
+    """With no object: holds the coordinator role; with one: it covers the programme's unit."""
+    if obj is None:
+        return has_role(user, Role.COORDINATOR)
+    programme = _programme_of(obj)
+    return role_covers(user, [Role.COORDINATOR], programme if programme is not None else obj)
+
+
+programme_coordinator = staff & coordinates_programme
+add_perm("programs.view_programme", staff)
+add_perm("programs.add_programme", programme_coordinator)
+add_perm("programs.import_programme", programme_coordinator)
+add_perm("programs.change_programme", programme_coordinator)
+add_perm(
+    "programs.record_entry",
+    staff & (coordinates_programme | scoped(Role.EXECUTOR, Role.HEAD, Role.COORDINATOR)),
+)
+add_perm("programs.manage_report", programme_coordinator)
+add_perm("programs.approve_report", programme_coordinator)

@@ -10,7 +10,14 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
-from hromada.accounts.models import Employment, OrgUnit, Position, RoleAssignment, Substitution, User
+from hromada.accounts.models import (
+    Employment,
+    OrgUnit,
+    Position,
+    RoleAssignment,
+    Substitution,
+    User,
+)
 from hromada.accounts.permissions import CURRENT_EMPLOYMENTS_ATTR, is_staff_member, scope_q
 from hromada.accounts.roles import Role
 
@@ -100,7 +107,9 @@ def contacts_visible_q(viewer: Any) -> Q:
     return own | Q(Exists(employed))
 
 
-def people_search(*, viewer: Any, query: str = "", include_inactive: bool = False) -> QuerySet[User]:
+def people_search(
+    *, viewer: Any, query: str = "", include_inactive: bool = False
+) -> QuerySet[User]:
     """Return staff matching a name, e-mail or phone, each with their current positions.
 
     E-mail and phone match only people whose contacts the viewer may see, so that the
@@ -137,22 +146,19 @@ def people_search(*, viewer: Any, query: str = "", include_inactive: bool = Fals
 
 def person_for_card(*, person_id: int) -> User:
     """Return a person with current positions, all employments, roles and substitutions."""
-    return (
-        User.objects.prefetch_related(
-            current_employments_prefetch(),
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("position__unit").order_by("-start"),
-                to_attr="all_employments",
-            ),
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.select_related("unit").order_by("role", "pk"),
-                to_attr="roles",
-            ),
-        )
-        .get(pk=person_id)
-    )
+    return User.objects.prefetch_related(
+        current_employments_prefetch(),
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.select_related("position__unit").order_by("-start"),
+            to_attr="all_employments",
+        ),
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("unit").order_by("role", "pk"),
+            to_attr="roles",
+        ),
+    ).get(pk=person_id)
 
 
 def substitutions_of(person: User) -> QuerySet[Substitution]:

@@ -349,9 +349,7 @@ def position_update(
     if not changes:
         return position
     position.save(update_fields=[*changes, "updated_at"])
-    audit_record(
-        actor=actor, action="position.updated", target=position, data={"fields": changes}
-    )
+    audit_record(actor=actor, action="position.updated", target=position, data={"fields": changes})
     return position
 
 
@@ -438,9 +436,7 @@ def substitution_create(
         raise ApplicationError("Працівник не може заміщати сам себе.", field="substitute")
     for person, field in ((absent, "absent"), (substitute, "substitute")):
         if not person.is_staff or not person.is_active:
-            raise ApplicationError(
-                f"{person.short_name} не є діючим працівником.", field=field
-            )
+            raise ApplicationError(f"{person.short_name} не є діючим працівником.", field=field)
     if end < start:
         raise ApplicationError(
             "Дата закінчення заміщення не може бути раніше дати початку.", field="end"

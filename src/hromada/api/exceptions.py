@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +14,9 @@ from hromada.core.exceptions import ApplicationError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Turn ApplicationError into a 400 and give every error a `detail` and `errors`."""
+    if isinstance(exc, RequestDataTooBig):
+        # Django would answer with an HTML page; an API client gets JSON.
+        return Response({"detail": "Запит завеликий.", "errors": {}}, status=413)
     if isinstance(exc, ApplicationError):
         code = status.HTTP_403_FORBIDDEN if exc.code == "permission_denied" else 400
         errors = {exc.field: [exc.message]} if exc.field else {}

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "hromada.core",
     "hromada.accounts",
+    "hromada.programs",
     "hromada.api",
 ]
 
@@ -176,7 +177,19 @@ ACCOUNT_ADAPTER = "hromada.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "hromada.accounts.forms.SignupExtraForm"
+# Our subclasses give allauth's forms Ukrainian labels; the sign-up form asks the name.
+ACCOUNT_FORMS = {
+    "login": "hromada.accounts.forms.LoginForm",
+    "signup": "hromada.accounts.forms.SignupForm",
+    "reset_password": "hromada.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "hromada.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "hromada.accounts.forms.ChangePasswordForm",
+    "set_password": "hromada.accounts.forms.SetPasswordForm",
+    "add_email": "hromada.accounts.forms.AddEmailForm",
+    "reauthenticate": "hromada.accounts.forms.ReauthenticateForm",
+}
+# No "remember me": a session ends when the browser closes or after the idle timeout.
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -190,6 +203,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "hromada.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "hromada.accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "hromada.accounts.forms.ActivateTotpForm",
+}
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="hromada")
 # Staff with access to personal data must have TOTP; switch off only for local demos.
 HROMADA_MFA_ENFORCED = env.bool("HROMADA_MFA_ENFORCED", default=True)

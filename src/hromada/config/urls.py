@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("hromada.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("hromada.accounts.urls")),
+    path("", include("hromada.programs.urls")),
     path("api/", include("hromada.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

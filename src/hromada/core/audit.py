@@ -202,12 +202,10 @@ def audit_record(
         "actor_repr": _clean_text(actor_label(actor_obj) if actor_obj is not None else "")[:255],
         "action": _clean_text(action),
         "object_type": _clean_text(object_type or _object_type(target)),
-        "object_id": _clean_text(str(object_id or (target.pk if target is not None else "")))[
-            :64
+        "object_id": _clean_text(str(object_id or (target.pk if target is not None else "")))[:64],
+        "object_repr": _clean_text(object_repr or (str(target) if target is not None else ""))[
+            :255
         ],
-        "object_repr": _clean_text(
-            object_repr or (str(target) if target is not None else "")
-        )[:255],
         "data": _canonical(data or {}),
         "ip": normalize_ip(ctx.ip) if ctx else None,
         "user_agent": _clean_text(ctx.user_agent)[:512] if ctx else "",
@@ -409,7 +407,9 @@ def csv_header() -> list[str]:
         if name == "actor":
             names.append(capfirst(str(_("хто (ідентифікатор)"))))
         else:
-            names.append(capfirst(str(AuditEvent._meta.get_field(name).verbose_name)))
+            field = AuditEvent._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            names.append(capfirst(str(field.verbose_name)))
     return names
 
 

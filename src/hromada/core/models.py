@@ -172,13 +172,18 @@ class ClassifierItem(models.Model):
     label = models.CharField(_("назва"), max_length=500)
     section = models.CharField(_("розділ"), max_length=30, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("батьківський код"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("батьківський код"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("чинний з"), null=True, blank=True)
     valid_to = models.DateField(_("чинний по"), null=True, blank=True)
     confirmed = models.BooleanField(
-        _("підтверджено джерелом"), default=True,
+        _("підтверджено джерелом"),
+        default=True,
         help_text=_("Ні — значення взято з практики і потребує звірки з чинною редакцією."),
     )
     order = models.PositiveIntegerField(_("порядок"), default=0)

@@ -102,7 +102,7 @@ def _parse(template: str) -> list[_Field]:
                 "можна лише доповнити нулями, напр. «{seq:04}».",
                 field="template",
             )
-        fields.append(_Field(literal, name, spec))
+        fields.append(_Field(literal, name, spec or ""))
     return fields
 
 

@@ -10,7 +10,6 @@ from rest_framework.authtoken.models import Token
 
 from hromada.accounts import services
 from hromada.accounts.factories import (
-    EmploymentFactory,
     OrgUnitFactory,
     PositionFactory,
     StaffFactory,
@@ -35,10 +34,16 @@ def events(action: str) -> list[AuditEvent]:
 # --- organisation units ---------------------------------------------------------------
 def test_orgunit_create_sets_path_under_parent_and_audits(city_admin):
     parent = services.orgunit_create(
-        actor=city_admin, code="01", name="Виконавчий комітет", kind=OrgUnit.Kind.EXECUTIVE_COMMITTEE
+        actor=city_admin,
+        code="01",
+        name="Виконавчий комітет",
+        kind=OrgUnit.Kind.EXECUTIVE_COMMITTEE,
     )
     child = services.orgunit_create(
-        actor=city_admin, code="01-15", name="Відділ кадрів", kind=OrgUnit.Kind.DIVISION,
+        actor=city_admin,
+        code="01-15",
+        name="Відділ кадрів",
+        kind=OrgUnit.Kind.DIVISION,
         parent=parent,
     )
     assert child.path == f"/{parent.pk}/{child.pk}/"
@@ -255,8 +260,12 @@ def test_substitution_create_gives_the_substitute_the_absent_persons_roles(city_
     head = staff_with_role(Role.HEAD, city.a)
     deputy = StaffFactory()
     services.substitution_create(
-        actor=city_admin, absent=head, substitute=deputy,
-        start=TODAY(), end=TODAY() + timedelta(days=7), reason="відпустка",
+        actor=city_admin,
+        absent=head,
+        substitute=deputy,
+        start=TODAY(),
+        end=TODAY() + timedelta(days=7),
+        reason="відпустка",
     )
     assert [g.role for g in grants_of(User.objects.get(pk=deputy.pk))] == [Role.HEAD]
     assert events("substitution.created")[-1].data["absent"] == head.pk
@@ -265,8 +274,11 @@ def test_substitution_create_gives_the_substitute_the_absent_persons_roles(city_
 def test_substitution_create_refuses_end_before_start(city_admin, city):
     with pytest.raises(ApplicationError, match="раніше дати початку") as exc:
         services.substitution_create(
-            actor=city_admin, absent=city.in_a, substitute=city.in_b,
-            start=TODAY() + timedelta(days=5), end=TODAY() + timedelta(days=1),
+            actor=city_admin,
+            absent=city.in_a,
+            substitute=city.in_b,
+            start=TODAY() + timedelta(days=5),
+            end=TODAY() + timedelta(days=1),
         )
     assert exc.value.field == "end"
     assert not Substitution.objects.exists()
@@ -275,47 +287,68 @@ def test_substitution_create_refuses_end_before_start(city_admin, city):
 def test_substitution_create_refuses_a_period_in_the_past(city_admin, city):
     with pytest.raises(ApplicationError, match="минуле"):
         services.substitution_create(
-            actor=city_admin, absent=city.in_a, substitute=city.in_b,
-            start=TODAY() - timedelta(days=9), end=TODAY() - timedelta(days=2),
+            actor=city_admin,
+            absent=city.in_a,
+            substitute=city.in_b,
+            start=TODAY() - timedelta(days=9),
+            end=TODAY() - timedelta(days=2),
         )
 
 
 def test_substitution_create_refuses_the_person_substituting_themselves(city_admin, city):
     with pytest.raises(ApplicationError, match="сам себе"):
         services.substitution_create(
-            actor=city_admin, absent=city.in_a, substitute=city.in_a,
-            start=TODAY(), end=TODAY(),
+            actor=city_admin,
+            absent=city.in_a,
+            substitute=city.in_a,
+            start=TODAY(),
+            end=TODAY(),
         )
 
 
 def test_substitution_create_refuses_an_overlap_for_the_same_absent_person(city_admin, city):
     services.substitution_create(
-        actor=city_admin, absent=city.in_a, substitute=city.in_b,
-        start=TODAY(), end=TODAY() + timedelta(days=10),
+        actor=city_admin,
+        absent=city.in_a,
+        substitute=city.in_b,
+        start=TODAY(),
+        end=TODAY() + timedelta(days=10),
     )
     with pytest.raises(ApplicationError, match="вже призначено"):
         services.substitution_create(
-            actor=city_admin, absent=city.in_a, substitute=city.in_a1,
-            start=TODAY() + timedelta(days=10), end=TODAY() + timedelta(days=12),
+            actor=city_admin,
+            absent=city.in_a,
+            substitute=city.in_a1,
+            start=TODAY() + timedelta(days=10),
+            end=TODAY() + timedelta(days=12),
         )
 
 
 def test_substitution_create_allows_back_to_back_periods(city_admin, city):
     services.substitution_create(
-        actor=city_admin, absent=city.in_a, substitute=city.in_b,
-        start=TODAY(), end=TODAY() + timedelta(days=10),
+        actor=city_admin,
+        absent=city.in_a,
+        substitute=city.in_b,
+        start=TODAY(),
+        end=TODAY() + timedelta(days=10),
     )
     services.substitution_create(
-        actor=city_admin, absent=city.in_a, substitute=city.in_a1,
-        start=TODAY() + timedelta(days=11), end=TODAY() + timedelta(days=12),
+        actor=city_admin,
+        absent=city.in_a,
+        substitute=city.in_a1,
+        start=TODAY() + timedelta(days=11),
+        end=TODAY() + timedelta(days=12),
     )
     assert Substitution.objects.count() == 2
 
 
 def test_substitution_cancel_deletes_one_not_yet_begun(city_admin, city):
     sub = services.substitution_create(
-        actor=city_admin, absent=city.in_a, substitute=city.in_b,
-        start=TODAY() + timedelta(days=3), end=TODAY() + timedelta(days=5),
+        actor=city_admin,
+        absent=city.in_a,
+        substitute=city.in_b,
+        start=TODAY() + timedelta(days=3),
+        end=TODAY() + timedelta(days=5),
     )
     assert services.substitution_cancel(actor=city_admin, substitution=sub) is None
     assert not Substitution.objects.exists()
@@ -324,8 +357,10 @@ def test_substitution_cancel_deletes_one_not_yet_begun(city_admin, city):
 
 def test_substitution_cancel_ends_a_running_one_yesterday(city_admin, city):
     sub = Substitution.objects.create(
-        absent=city.in_a, substitute=city.in_b,
-        start=TODAY() - timedelta(days=3), end=TODAY() + timedelta(days=5),
+        absent=city.in_a,
+        substitute=city.in_b,
+        start=TODAY() - timedelta(days=3),
+        end=TODAY() + timedelta(days=5),
     )
     services.substitution_cancel(actor=city_admin, substitution=sub)
     sub.refresh_from_db()
@@ -335,8 +370,10 @@ def test_substitution_cancel_ends_a_running_one_yesterday(city_admin, city):
 
 def test_substitution_cancel_of_a_finished_one_is_refused(city_admin, city):
     sub = Substitution.objects.create(
-        absent=city.in_a, substitute=city.in_b,
-        start=TODAY() - timedelta(days=9), end=TODAY() - timedelta(days=5),
+        absent=city.in_a,
+        substitute=city.in_b,
+        start=TODAY() - timedelta(days=9),
+        end=TODAY() - timedelta(days=5),
     )
     with pytest.raises(ApplicationError, match="завершилося"):
         services.substitution_cancel(actor=city_admin, substitution=sub)
@@ -346,8 +383,11 @@ def test_substitution_create_is_refused_to_a_head_of_another_unit(city):
     head_b = staff_with_role(Role.HEAD, city.b)
     with pytest.raises(ApplicationError) as exc:
         services.substitution_create(
-            actor=head_b, absent=city.in_a, substitute=city.in_b,
-            start=TODAY(), end=TODAY(),
+            actor=head_b,
+            absent=city.in_a,
+            substitute=city.in_b,
+            start=TODAY(),
+            end=TODAY(),
         )
     assert exc.value.code == "permission_denied"
 
@@ -408,15 +448,20 @@ def test_user_create_staff_without_password_emails_a_set_password_link_after_com
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         user = services.user_create_staff(
-            actor=city_admin, email=" Olena.Koval@Example.org ", surname="Коваль",
-            given_name="Олена", patronymic="Петрівна", phone="+380 56 123 45 67",
+            actor=city_admin,
+            email=" Olena.Koval@Example.org ",
+            surname="Коваль",
+            given_name="Олена",
+            patronymic="Петрівна",
+            phone="+380 56 123 45 67",
             base_url="https://rada.example.org",
         )
     assert mail.outbox == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
     assert user.email == "olena.koval@example.org"
-    assert user.is_staff and not user.has_usable_password()
+    assert user.is_staff
+    assert not user.has_usable_password()
     assert EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -448,7 +493,10 @@ def test_user_create_staff_with_password_sends_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.user_create_staff(
-            actor=city_admin, email="p@example.org", surname="Бойко", given_name="Анна",
+            actor=city_admin,
+            email="p@example.org",
+            surname="Бойко",
+            given_name="Анна",
             password="дуже-надійний-пароль-7",
         )
     assert user.check_password("дуже-надійний-пароль-7")
@@ -458,7 +506,10 @@ def test_user_create_staff_with_password_sends_nothing(
 def test_user_create_staff_refuses_a_weak_password(city_admin):
     with pytest.raises(ApplicationError) as exc:
         services.user_create_staff(
-            actor=city_admin, email="p@example.org", surname="Бойко", given_name="Анна",
+            actor=city_admin,
+            email="p@example.org",
+            surname="Бойко",
+            given_name="Анна",
             password="123",
         )
     assert exc.value.field == "password"
@@ -477,8 +528,13 @@ def test_user_create_staff_refuses_a_duplicate_email_in_other_case(city_admin):
 def test_user_create_staff_places_the_person_and_gives_roles(city_admin, city):
     position = PositionFactory(unit=city.a1)
     user = services.user_create_staff(
-        actor=city_admin, email="e@example.org", surname="Шевчук", given_name="Марія",
-        position=position, roles=[(Role.EXECUTOR, city.a1)], send_invitation=False,
+        actor=city_admin,
+        email="e@example.org",
+        surname="Шевчук",
+        given_name="Марія",
+        position=position,
+        roles=[(Role.EXECUTOR, city.a1)],
+        send_invitation=False,
     )
     assert Employment.objects.current().filter(user=user, position=position).exists()
     assert RoleAssignment.objects.filter(user=user, role=Role.EXECUTOR, unit=city.a1).exists()
@@ -492,12 +548,19 @@ def test_user_create_staff_by_unit_administrator_needs_a_position_in_their_unit(
         )
     with pytest.raises(ApplicationError):
         services.user_create_staff(
-            actor=unit_admin, email="e@example.org", surname="Шевчук", given_name="Марія",
+            actor=unit_admin,
+            email="e@example.org",
+            surname="Шевчук",
+            given_name="Марія",
             position=PositionFactory(unit=city.b),
         )
     user = services.user_create_staff(
-        actor=unit_admin, email="e@example.org", surname="Шевчук", given_name="Марія",
-        position=PositionFactory(unit=city.a1), send_invitation=False,
+        actor=unit_admin,
+        email="e@example.org",
+        surname="Шевчук",
+        given_name="Марія",
+        position=PositionFactory(unit=city.a1),
+        send_invitation=False,
     )
     assert user.pk
 

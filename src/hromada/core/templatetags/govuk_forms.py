@@ -1,8 +1,8 @@
 """Render Django form fields as GOV.UK Frontend form groups (labels, hints, errors).
 
-    {% load govuk_forms %}
-    {% govuk_error_summary form %}
-    {% for field in form %}{% govuk_field field %}{% endfor %}
+{% load govuk_forms %}
+{% govuk_error_summary form %}
+{% for field in form %}{% govuk_field field %}{% endfor %}
 """
 
 from __future__ import annotations

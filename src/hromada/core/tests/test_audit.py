@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date
 from decimal import Decimal
@@ -15,8 +16,8 @@ from hromada.core.audit import (
     GENESIS_HASH,
     REDACTED,
     audit_record,
-    changed_fields,
     chain_head,
+    changed_fields,
     compute_hash,
     event_hash,
     install_append_only_guard,
@@ -43,8 +44,10 @@ def _tamper(sql: str, params: list[Any] | None = None) -> None:
         cursor.execute(sql, params or [])
 
 
-def _json_param() -> str:
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+def _set_data_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "UPDATE core_auditevent SET data = CAST(%s AS jsonb) WHERE seq = %s"
+    return "UPDATE core_auditevent SET data = %s WHERE seq = %s"
 
 
 # --- appending ------------------------------------------------------------------------
@@ -60,7 +63,7 @@ def test_first_event_links_to_the_genesis_hash():
 @pytest.mark.django_db
 def test_each_event_links_to_the_previous_events_hash():
     events = _append(4)
-    for prev, event in zip(events, events[1:], strict=False):
+    for prev, event in itertools.pairwise(events):
         assert event.prev_hash == prev.hash
 
 
@@ -166,9 +169,14 @@ def test_awkward_values_in_data_still_verify_after_a_round_trip():
 @pytest.mark.django_db
 def test_a_failed_transaction_leaves_no_event_and_no_gap():
     audit_record(actor=None, action="test.done")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor=None, action="test.rolled_back")
-        raise RuntimeError
+
+    def record_then_fail() -> None:
+        with transaction.atomic():
+            audit_record(actor=None, action="test.rolled_back")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        record_then_fail()
     event = audit_record(actor=None, action="test.done")
     assert event.seq == 2
     assert verify_chain() == (2, None)
@@ -227,7 +235,7 @@ def test_verify_detects_an_edited_text_field():
 @pytest.mark.django_db
 def test_verify_detects_edited_data():
     _append(5)
-    _tamper(f"UPDATE core_auditevent SET data = {_json_param()} WHERE seq = 4", ['{"i": 99}'])
+    _tamper(_set_data_sql(), ['{"i": 99}', 4])
     _, broken = verify_chain()
     assert broken is not None
     assert broken.seq == 4
@@ -405,7 +413,7 @@ def test_concurrent_appends_keep_one_gapless_valid_chain():
             for i in range(per_thread):
                 with transaction.atomic():
                     audit_record(actor=None, action="test.concurrent", data={"t": n, "i": i})
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -101,10 +101,10 @@ def test_export_leaves_its_own_event_out_of_the_file(tmp_path):
 
 @pytest.mark.django_db
 def test_export_neutralises_spreadsheet_formulas(tmp_path):
-    audit_record(actor=None, action="test.done", object_repr="=HYPERLINK(\"http://evil\")")
+    audit_record(actor=None, action="test.done", object_repr='=HYPERLINK("http://evil")')
     target = tmp_path / "a.csv"
     _run("export", "-o", str(target))
-    assert _read_csv(target)[1][7] == "'=HYPERLINK(\"http://evil\")"
+    assert _read_csv(target)[1][7] == '\'=HYPERLINK("http://evil")'
 
 
 @pytest.mark.django_db
@@ -117,3 +117,12 @@ def test_export_rejects_an_impossible_date(tmp_path):
 def test_export_rejects_an_inverted_range(tmp_path):
     with pytest.raises(CommandError):
         _run("export", "--since", "2025-02-10", "--until", "2025-02-01", "-o", str(tmp_path / "a"))
+
+
+@pytest.mark.django_db
+def test_export_to_stdout_with_a_dash():
+    audit_record(actor=None, action="test.done")
+    out, _ = _run("export", "-o", "-")
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert rows[0][0] == "Номер"
+    assert rows[1][0] == "1"

@@ -200,9 +200,7 @@ _starts = st.dates(min_value=date(2019, 1, 1), max_value=date(2030, 12, 31))
 _property = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-_overrides = st.dictionaries(
-    st.integers(min_value=-5, max_value=60), st.booleans(), max_size=8
-)
+_overrides = st.dictionaries(st.integers(min_value=-5, max_value=60), st.booleans(), max_size=8)
 
 
 def _with(start: date, overrides: dict[int, bool], martial_law: bool) -> None:
@@ -213,8 +211,12 @@ def _with(start: date, overrides: dict[int, bool], martial_law: bool) -> None:
 
 
 @_property
-@given(start=_starts, n=st.integers(min_value=0, max_value=60), overrides=_overrides,
-       martial_law=st.booleans())
+@given(
+    start=_starts,
+    n=st.integers(min_value=0, max_value=60),
+    overrides=_overrides,
+    martial_law=st.booleans(),
+)
 def test_a_working_day_term_always_ends_on_a_working_day(start, n, overrides, martial_law):
     with transaction.atomic():
         _with(start, overrides, martial_law)
@@ -225,8 +227,12 @@ def test_a_working_day_term_always_ends_on_a_working_day(start, n, overrides, ma
 
 
 @_property
-@given(start=_starts, n=st.integers(min_value=0, max_value=60), overrides=_overrides,
-       martial_law=st.booleans())
+@given(
+    start=_starts,
+    n=st.integers(min_value=0, max_value=60),
+    overrides=_overrides,
+    martial_law=st.booleans(),
+)
 def test_a_calendar_term_always_ends_on_a_working_day_not_before_its_end(
     start, n, overrides, martial_law
 ):

@@ -30,8 +30,16 @@ pytestmark = pytest.mark.django_db
 def _snapshot() -> list[tuple]:
     return list(
         ClassifierItem.objects.order_by("pk").values_list(
-            "pk", "code", "label", "section", "parent_id", "valid_from", "valid_to", "confirmed",
-            "order", "note",
+            "pk",
+            "code",
+            "label",
+            "section",
+            "parent_id",
+            "valid_from",
+            "valid_to",
+            "confirmed",
+            "order",
+            "note",
         )
     )
 
@@ -103,8 +111,12 @@ def test_loading_keeps_codes_an_administrator_added():
     load_builtin_classifiers()
     topic = ClassifierItem.objects.get(classifier="858", code="109")
     classifier_item_add(
-        classifier="858", code="109.1", label="теплопостачання", parent_id=topic.pk,
-        valid_from=date(2008, 9, 24), actor=StaffFactory(),
+        classifier="858",
+        code="109.1",
+        label="теплопостачання",
+        parent_id=topic.pk,
+        valid_from=date(2008, 9, 24),
+        actor=StaffFactory(),
     )
     load_builtin_classifiers()
     assert ClassifierItem.objects.filter(code="109.1").exists()
@@ -113,7 +125,9 @@ def test_loading_keeps_codes_an_administrator_added():
 def test_the_command_is_idempotent(capsys):
     call_command("classifiers", "load")
     call_command("classifiers", "load")
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "858: нових 0, змінених 0, без змін 90"
+    assert (
+        capsys.readouterr().out.strip().splitlines()[-1] == "858: нових 0, змінених 0, без змін 90"
+    )
 
 
 def test_loading_audits_only_when_something_changed():
@@ -129,18 +143,26 @@ def test_an_added_subtopic_takes_its_parents_section_and_is_audited():
     load_builtin_classifiers()
     topic = ClassifierItem.objects.get(classifier="858", code="109")
     item = classifier_item_add(
-        classifier="858", code="109.2", label="вивезення сміття", parent_id=topic.pk,
+        classifier="858",
+        code="109.2",
+        label="вивезення сміття",
+        parent_id=topic.pk,
         actor=StaffFactory(),
     )
     assert item.section == SECTION_TOPICS
-    assert AuditEvent.objects.filter(action="classifier.item_added", object_id=str(item.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="classifier.item_added", object_id=str(item.pk)
+    ).exists()
 
 
 def test_a_duplicate_code_is_refused():
     load_builtin_classifiers()
     with pytest.raises(ApplicationError, match="вже є"):
         classifier_item_add(
-            classifier="858", code="3.1", label="x", valid_from=date(2008, 9, 24),
+            classifier="858",
+            code="3.1",
+            label="x",
+            valid_from=date(2008, 9, 24),
             actor=StaffFactory(),
         )
 
@@ -159,7 +181,10 @@ def test_validity_cannot_end_before_it_starts():
     item = ClassifierItem.objects.get(classifier="858", code="6.1")
     with pytest.raises(ApplicationError, match="раніше"):
         classifier_item_update(
-            item_id=item.pk, label=item.label, valid_to=date(2000, 1, 1), confirmed=True,
+            item_id=item.pk,
+            label=item.label,
+            valid_to=date(2000, 1, 1),
+            confirmed=True,
             actor=StaffFactory(),
         )
     item.refresh_from_db()
@@ -169,9 +194,7 @@ def test_validity_cannot_end_before_it_starts():
 def test_a_file_with_a_child_before_its_parent_is_rejected(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(
-        json.dumps(
-            {"classifier": "x", "items": [{"code": "1.1", "label": "a", "parent": "1"}]}
-        ),
+        json.dumps({"classifier": "x", "items": [{"code": "1.1", "label": "a", "parent": "1"}]}),
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="must come before"):

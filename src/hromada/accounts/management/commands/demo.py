@@ -15,6 +15,7 @@ from hromada.accounts.demo import (
     format_logins,
     load_demo,
 )
+from hromada.core.registry import registry
 
 
 class Command(BaseCommand):
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("The demo city is already loaded; nothing changed.")
+        # Modules add their demo data on top of the city; each loader is idempotent.
+        for loader in registry.demo_loaders_in_order():
+            message = loader.load()
+            if message:
+                self.stdout.write(message)
         self._print_logins()
 
     def _print_logins(self) -> None:

@@ -1,19 +1,21 @@
 """`hromada audit`: verify the audit chain, export events to CSV.
 
-    hromada audit verify
-    hromada audit export --since 2025-01-01 --until 2025-01-31 -o audit.csv
+hromada audit verify
+hromada audit export --since 2025-01-01 --until 2025-01-31 -o audit.csv
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from hromada.core.audit import (
     CSV_BOM,
@@ -27,6 +29,14 @@ from hromada.core.audit import (
     iter_events,
     verify_chain,
 )
+from hromada.core.models import AuditEvent
+
+
+class _Echo:
+    """A file-like object whose write() returns the line: csv.writer rows as strings."""
+
+    def write(self, value: str) -> str:
+        return value
 
 
 def _date(value: str) -> date:
@@ -49,7 +59,9 @@ class Command(BaseCommand):
         export.add_argument("--since", type=str, help="First day, YYYY-MM-DD (inclusive).")
         export.add_argument("--until", type=str, help="Last day, YYYY-MM-DD (inclusive).")
         export.add_argument("--action", default="", help="One action, or a prefix ending in '.'")
-        export.add_argument("-o", "--output", required=True, help="CSV file to write, '-' for stdout.")
+        export.add_argument(
+            "-o", "--output", required=True, help="CSV file to write, '-' for stdout."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
@@ -84,19 +96,17 @@ class Command(BaseCommand):
         # The export event itself is not part of what it exports.
         qs = audit_events(criteria).filter(seq__lt=event.seq)
         if output == "-":
-            count = self._write(self.stdout._out, qs)
-        else:
-            with Path(output).open("w", encoding="utf-8", newline="") as fh:
-                count = self._write(fh, qs)
-        if output != "-":
-            self.stdout.write(f"{count} events written to {output}")
+            self._write(lambda line: self.stdout.write(line, ending=""), qs)
+            return
+        with Path(output).open("w", encoding="utf-8", newline="") as fh:
+            count = self._write(fh.write, qs)
+        self.stdout.write(f"{count} events written to {output}")
 
-    def _write(self, fh: TextIO, qs: Any) -> int:
-        fh.write(CSV_BOM)
-        writer = csv.writer(fh)
-        writer.writerow(csv_header())
+    def _write(self, write: Callable[[str], object], qs: QuerySet[AuditEvent]) -> int:
+        writer = csv.writer(_Echo())
+        write(CSV_BOM + writer.writerow(csv_header()))
         count = 0
         for ev in iter_events(qs):
-            writer.writerow(csv_row(ev))
+            write(writer.writerow(csv_row(ev)))
             count += 1
         return count

@@ -89,7 +89,5 @@ class Command(BaseCommand):
             calendar.calendar_override_remove(day=day)
             self.stdout.write(f"{day}: за календарем")
             return
-        calendar.calendar_override_set(
-            day=day, is_working=options["working"], note=options["note"]
-        )
+        calendar.calendar_override_set(day=day, is_working=options["working"], note=options["note"])
         self.stdout.write(f"{day}: {'робочий' if options['working'] else 'вихідний'}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -66,7 +68,33 @@ def gunicorn_argv(
     ]
     if access_log:
         argv += ["--access-logfile", "-"]
+    if _gunicorn_has_setting("control_socket_disable"):
+        # gunicorn >= 24 opens a control socket in ~/.gunicorn by default; hromada needs none,
+        # and two servers on one machine would fight over it.
+        argv.append("--no-control-socket")
     return argv
+
+
+def _gunicorn_has_setting(name: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == name for setting in KNOWN_SETTINGS)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGTERM to this child when `hromada serve` dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def spawn(argv: list[str]) -> subprocess.Popen[bytes]:
+    """Start a child in its own process group: a terminal's Ctrl-C reaches only this
+    supervisor, which then stops every child once, gracefully and in order."""
+    preexec = _die_with_parent if sys.platform.startswith("linux") else None
+    return subprocess.Popen(argv, start_new_session=True, preexec_fn=preexec)  # noqa: S603
 
 
 def wait_for_port(host: str, port: int, timeout: float) -> bool:
@@ -84,7 +112,7 @@ def wait_for_port(host: str, port: int, timeout: float) -> bool:
 
 class Command(BaseCommand):
     help = "Run the web server (gunicorn); with --with-worker also a background task worker."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Address to bind (127.0.0.1).")
@@ -145,10 +173,9 @@ class Command(BaseCommand):
             timeout=options["timeout"],
             access_log=options["access_log"],
         )
-        children.append(("web server", subprocess.Popen(argv)))  # noqa: S603
+        children.append(("web server", spawn(argv)))
         if options["with_worker"]:
-            worker_argv = [sys.executable, "-m", "hromada", "worker"]
-            children.append(("task worker", subprocess.Popen(worker_argv)))  # noqa: S603
+            children.append(("task worker", spawn([sys.executable, "-m", "hromada", "worker"])))
 
         if wait_for_port(host, port, timeout=60) and not stopping:
             shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
@@ -165,7 +192,7 @@ class Command(BaseCommand):
             raise CommandError(f"stopped: a child process exited with status {status}")
 
     def _supervise(
-        self, children: list[tuple[str, subprocess.Popen[bytes]]], stopping: Any
+        self, children: list[tuple[str, subprocess.Popen[bytes]]], stopping: Callable[[], bool]
     ) -> int:
         """Wait until a child exits or a stop is asked for; stop the rest; return a status."""
         status = 0
