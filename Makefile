@@ -82,14 +82,10 @@ run: $(PY_STAMP) $(VENDOR_STAMP) messages $(HROMADA_DATA_DIR)/.stamp-static
 	LOG_FORMAT=$${LOG_FORMAT:-console} exec $(BIN)/hromada serve --port $(PORT) --with-worker
 
 # --- tests --------------------------------------------------------------------------------
-# Each step fails the target on any failure, and pytest's "no tests collected" (exit 5) too.
+# SQLite, then PostgreSQL, then the browser; every stage runs, any failure fails the target
+# (pytest's "no tests collected", exit 5, included).
 test: system-deps-test $(PY_STAMP) $(VENDOR_STAMP) messages
-	@echo "== 1/3 SQLite =="
-	$(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)
-	@echo "== 2/3 PostgreSQL =="
-	scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)
-	@echo "== 3/3 browser (Chromium) =="
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	TEST_JOBS=$(TEST_JOBS) scripts/test.sh $(PYTEST_ARGS)
 
 test-fast: $(PY_STAMP) $(VENDOR_STAMP) messages
 	$(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)

@@ -21,4 +21,5 @@ writeFileSync(join(out, "hromada.css"), css.css);
 cpSync(join(nm, "govuk-frontend/dist/govuk/assets/images"), join(out, "govuk/assets/images"), { recursive: true });
 cpSync(join(nm, "govuk-frontend/dist/govuk/govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(nm, "htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
+cpSync(join(nm, "chart.js/dist/chart.umd.min.js"), join(out, "chart.umd.min.js"));
 console.log("front-end built into", out);

@@ -15,6 +15,8 @@ have_file() { [ -e "$1" ]; }
 # python-magic loads libmagic through ctypes.
 have_libmagic() { python3 -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("magic") else 1)' 2>/dev/null; }
 have_venv() { python3 -c 'import ensurepip, venv' 2>/dev/null; }
+# WeasyPrint (PDF output) loads Pango through ffi.
+have_lib() { python3 -c "import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library('$1') else 1)" 2>/dev/null; }
 
 pg_bin() {
   local d
@@ -25,17 +27,20 @@ pg_bin() {
   return 1
 }
 
-# Every task needs a Python that can create a virtual environment, npm, libmagic and gettext.
+# Every task needs a Python that can create a virtual environment, npm, libmagic, gettext,
+# Pango (PDF) and a font with Cyrillic letters.
 have_venv || missing+=(python3-venv)
 have_cmd npm || missing+=(npm)
 have_libmagic || missing+=(libmagic1)
 have_cmd msgfmt || missing+=(gettext)
+have_lib pango-1.0 || missing+=(libpango-1.0-0)
+have_lib pangoft2-1.0 || missing+=(libpangoft2-1.0-0)
+have_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)
 
 case "$what" in
   run) ;;
   test)
     have_file /usr/bin/chromium || missing+=(chromium)
-    have_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)
     pg_bin >/dev/null || missing+=(postgresql-15)
     ;;
   bench)

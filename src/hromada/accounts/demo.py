@@ -714,7 +714,7 @@ def _write_units(specs: list[UnitSpec], rng: random.Random, fake: Any) -> dict[s
         _bulk_create(OrgUnit, rows)
         for unit in rows:
             parent_path = unit.parent.path if unit.parent else "/"
-            unit.path = f"{parent_path}{unit.pk}/"
+            unit.path = f"{parent_path}{OrgUnit.path_segment(unit.pk)}/"
             unit.depth = depth
             by_code[unit.code] = unit
         OrgUnit.objects.bulk_update(rows, ["path", "depth"], batch_size=500)

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hromada.accounts import services
 from hromada.accounts.models import OrgUnit, Position, User
@@ -84,7 +86,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Рядок {self.line}: {self.message}" if self.line else self.message
+        if self.line:
+            return _("Рядок %(line)s: %(message)s") % {"line": self.line, "message": self.message}
+        return self.message
 
 
 @dataclass
@@ -136,10 +140,10 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError(
-            "Файл не в кодуванні UTF-8. Збережіть таблицю як «CSV UTF-8» і спробуйте ще раз."
+            _("Файл не в кодуванні UTF-8. Збережіть таблицю як «CSV UTF-8» і спробуйте ще раз.")
         ) from exc
     if "\x00" in text:
-        raise FileFormatError("Файл не схожий на таблицю CSV.")
+        raise FileFormatError(_("Файл не схожий на таблицю CSV."))
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -151,7 +155,8 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise FileFormatError(
-                f"Рядок {line}: рядок CSV пошкоджений (незакрита або зайва лапка)."
+                _("Рядок %(line)s: рядок CSV пошкоджений (незакрита або зайва лапка).")
+                % {"line": line}
             ) from exc
         yield line, [_cell_text(c) for c in cells]
 
@@ -162,7 +167,7 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileFormatError("Файл XLSX пошкоджений або має інший формат.") from exc
+        raise FileFormatError(_("Файл XLSX пошкоджений або має інший формат.")) from exc
     try:
         sheet = workbook.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -182,12 +187,12 @@ def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]]) 
     name = filename.lower()
     if name.endswith(".xlsx"):
         if not data.startswith(b"PK\x03\x04"):
-            raise FileFormatError("Файл XLSX пошкоджений або має інший формат.")
+            raise FileFormatError(_("Файл XLSX пошкоджений або має інший формат."))
         lines = _read_xlsx(data)
     elif name.endswith((".csv", ".txt")):
         lines = _read_csv(data)
     else:
-        raise FileFormatError("Підтримуються файли CSV (UTF-8) і XLSX.")
+        raise FileFormatError(_("Підтримуються файли CSV (UTF-8) і XLSX."))
     aliases = {key: key for key in columns}
     for key, names in columns.items():
         aliases.update(dict.fromkeys(names, key))
@@ -203,11 +208,13 @@ def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]]) 
             ]
             continue
         if len(rows) >= MAX_ROWS:
-            raise FileFormatError(f"Забагато рядків: не більше {MAX_ROWS} за один раз.")
+            raise FileFormatError(
+                _("Забагато рядків: не більше %(max)s за один раз.") % {"max": MAX_ROWS}
+            )
         values = {key: cells[i] for i, key in enumerate(header) if key and i < len(cells)}
         rows.append(Row(line, values))
     if header is None:
-        raise FileFormatError("Файл порожній: немає рядка заголовків.")
+        raise FileFormatError(_("Файл порожній: немає рядка заголовків."))
     return Table(columns=frozenset(k for k in header if k), rows=rows)
 
 
@@ -226,10 +233,10 @@ def _load(
     rows = table.rows
     missing = [c for c in required if c not in table.columns]
     if missing:
-        result.add_error(1, f"бракує стовпців: {', '.join(missing)}.")
+        result.add_error(1, _("бракує стовпців: %(columns)s.") % {"columns": ", ".join(missing)})
         return None
     if not rows:
-        result.add_error(None, "У файлі немає жодного рядка даних.")
+        result.add_error(None, _("У файлі немає жодного рядка даних."))
         return None
     return rows
 
@@ -273,19 +280,23 @@ def import_units(*, actor: User | None, data: bytes, filename: str) -> ImportRes
     for row in rows:
         code = row.get("code")
         if not code:
-            result.add_error(row.line, "не вказано код підрозділу.")
+            result.add_error(row.line, _("не вказано код підрозділу."))
             continue
         key = code.lower()
         if key in by_code:
             result.add_error(
-                row.line, f"код «{code}» уже зустрічається в рядку {by_code[key].line}."
+                row.line,
+                _("код «%(code)s» уже зустрічається в рядку %(line)s.")
+                % {"code": code, "line": by_code[key].line},
             )
             continue
         by_code[key] = row
         if _parse_kind(row.get("kind")) is None:
-            result.add_error(row.line, f"невідомий вид підрозділу «{row.get('kind')}».")
+            result.add_error(
+                row.line, _("невідомий вид підрозділу «%(kind)s».") % {"kind": row.get("kind")}
+            )
         if _parse_order(row.get("order")) is None:
-            result.add_error(row.line, "порядок має бути цілим невід'ємним числом.")
+            result.add_error(row.line, _("порядок має бути цілим невід'ємним числом."))
     existing = {u.code.lower(): u for u in OrgUnit.objects.all()}
     for row in by_code.values():
         parent_code = row.get("parent_code")
@@ -294,7 +305,10 @@ def import_units(*, actor: User | None, data: bytes, filename: str) -> ImportRes
             and parent_code.lower() not in by_code
             and parent_code.lower() not in existing
         ):
-            result.add_error(row.line, f"невідомий батьківський підрозділ «{parent_code}».")
+            result.add_error(
+                row.line,
+                _("невідомий батьківський підрозділ «%(code)s».") % {"code": parent_code},
+            )
 
     order = _topological(by_code, result)
     if not result.ok:
@@ -357,8 +371,11 @@ def _topological(by_code: dict[str, Row], result: ImportResult) -> list[Row]:
                 row = by_code[key]
                 result.add_error(
                     row.line,
-                    f"циклічне підпорядкування: «{row.get('code')}» опиняється "
-                    "у власному підпорядкованому підрозділі.",
+                    _(
+                        "циклічне підпорядкування: «%(code)s» опиняється "
+                        "у власному підпорядкованому підрозділі."
+                    )
+                    % {"code": row.get("code")},
                 )
                 break
             key = parent
@@ -368,22 +385,22 @@ def _topological(by_code: dict[str, Row], result: ImportResult) -> list[Row]:
     return ordered
 
 
-_FIELD_LABELS = {
-    "code": "код",
-    "name": "назва",
-    "short_name": "скорочена назва",
-    "kind": "вид",
-    "email": "e-mail",
-    "phone": "телефон",
-    "address": "адреса",
-    "parent": "батьківський підрозділ",
-    "surname": "прізвище",
-    "given_name": "ім'я",
-    "patronymic": "по батькові",
-    "position": "посада",
-    "title": "посада",
-    "role": "роль",
-    "unit": "підрозділ",
+_FIELD_LABELS: dict[str, Any] = {
+    "code": _lazy("код"),
+    "name": _lazy("назва"),
+    "short_name": _lazy("скорочена назва"),
+    "kind": _lazy("вид"),
+    "email": _lazy("e-mail"),
+    "phone": _lazy("телефон"),
+    "address": _lazy("адреса"),
+    "parent": _lazy("батьківський підрозділ"),
+    "surname": _lazy("прізвище"),
+    "given_name": _lazy("ім'я"),
+    "patronymic": _lazy("по батькові"),
+    "position": _lazy("посада"),
+    "title": _lazy("посада"),
+    "role": _lazy("роль"),
+    "unit": _lazy("підрозділ"),
 }
 
 
@@ -403,20 +420,20 @@ def _parse_roles(
     for item in re.split(r"[,;|\s]+", value.strip()):
         if not item:
             continue
-        name, _, scope = item.partition(":")
+        name, _sep, scope = item.partition(":")
         role = name.lower() if name.lower() in Role.values else by_label.get(name.lower())
         if role is None:
-            raise ApplicationError(f"невідома роль «{name}».")
+            raise ApplicationError(_("невідома роль «%(role)s».") % {"role": name})
         if scope == "*":
             target = None
         elif scope:
             target = units.get(scope.lower())
             if target is None:
-                raise ApplicationError(f"невідомий підрозділ ролі «{scope}».")
+                raise ApplicationError(_("невідомий підрозділ ролі «%(code)s».") % {"code": scope})
         elif unit is not None:
             target = unit
         else:
-            raise ApplicationError(f"для ролі «{name}» не вказано підрозділ.")
+            raise ApplicationError(_("для ролі «%(role)s» не вказано підрозділ.") % {"role": name})
         parsed.append((role, target))
     return parsed
 
@@ -442,21 +459,27 @@ def import_staff(
     for row in rows:
         email = row.get("email").lower()
         if email in seen:
-            result.add_error(row.line, f"e-mail «{email}» уже зустрічається в рядку {seen[email]}.")
+            result.add_error(
+                row.line,
+                _("e-mail «%(email)s» уже зустрічається в рядку %(line)s.")
+                % {"email": email, "line": seen[email]},
+            )
             continue
         seen[email] = row.line
         unit_code = row.get("unit_code")
         unit = units.get(unit_code.lower()) if unit_code else None
         if unit_code and unit is None:
-            result.add_error(row.line, f"невідомий підрозділ «{unit_code}».")
+            result.add_error(row.line, _("невідомий підрозділ «%(code)s».") % {"code": unit_code})
             continue
         if row.get("position") and unit is None:
-            result.add_error(row.line, "посаду вказано без коду підрозділу.")
+            result.add_error(row.line, _("посаду вказано без коду підрозділу."))
             continue
         is_head_text = row.get("is_head").lower()
         if is_head_text not in _YES | _NO:
             result.add_error(
-                row.line, f"стовпець is_head: «{row.get('is_head')}» — вкажіть так або ні."
+                row.line,
+                _("стовпець is_head: «%(value)s» — вкажіть так або ні.")
+                % {"value": row.get("is_head")},
             )
             continue
         try:

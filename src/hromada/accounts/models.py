@@ -58,7 +58,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("мова інтерфейсу"), max_length=5, choices=Language.choices, default=Language.UK
     )
     is_staff = models.BooleanField(
-        _("працівник"), default=False,
+        _("працівник"),
+        default=False,
         help_text=_("Має доступ до робочого простору працівника."),
     )
     is_active = models.BooleanField(_("активний"), default=True)
@@ -112,15 +113,21 @@ class OrgUnit(TimeStampedModel):
         OTHER = "other", _("інше")
 
     code = models.CharField(
-        _("код"), max_length=30, unique=True,
+        _("код"),
+        max_length=30,
+        unique=True,
         help_text=_("Короткий код підрозділу, напр. 01-15; використовується в індексах."),
     )
     name = models.CharField(_("назва"), max_length=300)
     short_name = models.CharField(_("скорочена назва"), max_length=120, blank=True)
     kind = models.CharField(_("вид"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("входить до"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("входить до"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of primary keys ("/1/4/17/"): subtree queries are one prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -144,11 +151,16 @@ class OrgUnit(TimeStampedModel):
         # Moving a unit with descendants is done by accounts.services.orgunit_move.
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id and self.parent else "/"
-        path = f"{parent_path}{self.pk}/"
+        path = f"{parent_path}{self.path_segment(self.pk)}/"
         if path != self.path:
             self.path = path
             self.depth = path.count("/") - 2
             type(self).objects.filter(pk=self.pk).update(path=path, depth=self.depth)
+
+    @staticmethod
+    def path_segment(pk: int) -> str:
+        """Return a path segment: zero-padded so that paths sort parents before children."""
+        return f"{pk:07d}"
 
     def subtree_q(self, prefix: str = "") -> Q:
         """Return a filter for this unit and everything under it, on a field path prefix."""
@@ -222,7 +234,9 @@ class Substitution(TimeStampedModel):
         User, verbose_name=_("відсутній"), on_delete=models.PROTECT, related_name="substituted_by"
     )
     substitute = models.ForeignKey(
-        User, verbose_name=_("виконує обов'язки"), on_delete=models.PROTECT,
+        User,
+        verbose_name=_("виконує обов'язки"),
+        on_delete=models.PROTECT,
         related_name="substitutes_for",
     )
     start = models.DateField(_("з"))
@@ -252,12 +266,18 @@ class RoleAssignment(TimeStampedModel):
     """A role a person holds, scoped to a unit (and its subunits) or to the whole city."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("користувач"), on_delete=models.CASCADE,
+        User,
+        verbose_name=_("користувач"),
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     role = models.CharField(_("роль"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("підрозділ"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("підрозділ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="role_assignments",
         help_text=_("Порожньо — уся громада."),
     )
@@ -269,7 +289,8 @@ class RoleAssignment(TimeStampedModel):
         ordering = ["user", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "unit"], name="accounts_role_once",
+                fields=["user", "role", "unit"],
+                name="accounts_role_once",
                 nulls_distinct=False,
             )
         ]

@@ -296,3 +296,84 @@ add_perm(
 )
 add_perm("programs.manage_report", programme_coordinator)
 add_perm("programs.approve_report", programme_coordinator)
+
+
+# --- Control (hromada.control) ------------------------------------------------------------
+# Objects: a Resolution (its unit is the controlled item's), an Assignment (the executor's
+# unit and the item's), an ExtensionRequest, or the controlled item itself (a new resolution).
+# "Acts for" = is the person, or substitutes for them today (accounts.Substitution).
+_ACTING_ATTR = "_hromada_acting_for"
+
+
+def acting_for_ids(user: Any) -> frozenset[int]:
+    """Return the ids of the user and of everyone the user acts for today (cached per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _ACTING_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    from hromada.accounts.models import Substitution
+
+    ids = frozenset(
+        {
+            user.pk,
+            *Substitution.objects.current()
+            .filter(substitute=user)
+            .values_list("absent_id", flat=True),
+        }
+    )
+    setattr(user, _ACTING_ATTR, ids)
+    return ids
+
+
+def _acts_for_attr(attr: str) -> Any:
+    def predicate(user: Any, obj: Any = None) -> bool:
+        return obj is not None and getattr(obj, attr, None) in acting_for_ids(user)
+
+    return rule_predicate(predicate, name=f"acts_for({attr})")
+
+
+@rule_predicate
+def takes_part_in_resolution(user: Any, obj: Any = None) -> bool:
+    """The user wrote, entered or controls the resolution, or executes one of its assignments."""
+    if obj is None:
+        return False
+    resolution = getattr(obj, "resolution", obj)
+    ids = acting_for_ids(user)
+    if {resolution.author_id, resolution.entered_by_id, resolution.controller_id} & ids:
+        return True
+    return bool(resolution.assignments.filter(executor_id__in=ids).exists())
+
+
+@rule_predicate
+def controls_top_level(user: Any, obj: Any = None) -> bool:
+    """A controller covering the item's unit may review a top-level assignment."""
+    if obj is None or getattr(obj, "parent_id", None) is not None:
+        return False
+    return role_covers(user, [Role.CONTROLLER], obj.resolution)
+
+
+works_on = _acts_for_attr("executor_id")
+add_perm(
+    "control.view_resolution",
+    staff & (takes_part_in_resolution | scoped(Role.HEAD, Role.CONTROLLER)),
+)
+add_perm(
+    "control.view_assignment",
+    staff
+    & (
+        works_on
+        | _acts_for_attr("reviewer_id")
+        | _acts_for_attr("assigned_by_id")
+        | takes_part_in_resolution
+        | scoped(Role.HEAD, Role.CONTROLLER)
+    ),
+)
+# Checked against the controlled item; the service checks the author and executors further.
+add_perm("control.add_resolution", staff & (anywhere(Role.HEAD) | scoped(Role.OPERATOR)))
+add_perm("control.work_assignment", staff & works_on)
+add_perm("control.delegate_assignment", staff & works_on & anywhere(Role.HEAD))
+add_perm("control.review_assignment", staff & (_acts_for_attr("reviewer_id") | controls_top_level))
+add_perm("control.decide_extension", staff & _acts_for_attr("decider_id"))
+# Without an object: may open the statistics at all; with a unit: may see that unit's figures.
+add_perm("control.view_statistics", staff & scoped(Role.HEAD, Role.CONTROLLER))

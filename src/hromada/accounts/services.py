@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from hromada.accounts.models import (
@@ -94,7 +95,7 @@ def _run_validator(validator: Any, value: str, field: str) -> None:
 def _clean_text(value: str | None, field: str, *, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ApplicationError("Це поле обов'язкове.", field=field)
+        raise ApplicationError(_("Це поле обов'язкове."), field=field)
     return text
 
 
@@ -107,7 +108,7 @@ def _clean_code(code: str) -> str:
     code = _clean_text(code, "code", required=True)
     if len(code) > 30 or not CODE_RE.fullmatch(code):
         raise ApplicationError(
-            "Код підрозділу — до 30 знаків: літери, цифри, крапка, дефіс, скісна риска.",
+            _("Код підрозділу — до 30 знаків: літери, цифри, крапка, дефіс, скісна риска."),
             field="code",
         )
     return code
@@ -118,7 +119,9 @@ def _ensure_code_free(code: str, *, except_pk: int | None = None) -> None:
     if except_pk is not None:
         taken = taken.exclude(pk=except_pk)
     if taken.exists():
-        raise ApplicationError(f"Підрозділ з кодом «{code}» вже існує.", field="code")
+        raise ApplicationError(
+            _("Підрозділ з кодом «%(code)s» вже існує.") % {"code": code}, field="code"
+        )
 
 
 @transaction.atomic
@@ -141,7 +144,7 @@ def orgunit_create(
         assert parent is not None
         if not parent.is_active:
             raise ApplicationError(
-                "Не можна створити підрозділ у підрозділі, що припинив діяльність.",
+                _("Не можна створити підрозділ у підрозділі, що припинив діяльність."),
                 field="parent",
             )
     _check(actor, "accounts.change_orgunit", parent if parent is not None else CITY)
@@ -163,7 +166,7 @@ def orgunit_create(
         _run_validator(validate_phone, unit.phone, "phone")
     depth_after = (parent.depth + 1) if parent is not None else 0
     if depth_after > 20:
-        raise ApplicationError("Структура не може мати більше 20 рівнів.", field="parent")
+        raise ApplicationError(_("Структура не може мати більше 20 рівнів."), field="parent")
     unit.save()
     audit_record(
         actor=actor,
@@ -235,24 +238,28 @@ def orgunit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> 
     _check(actor, "accounts.change_orgunit", new_parent if new_parent is not None else CITY)
     if new_parent is not None and new_parent.path.startswith(unit.path):
         raise ApplicationError(
-            "Не можна перемістити підрозділ до нього самого або до його підпорядкованого "
-            "підрозділу.",
+            _(
+                "Не можна перемістити підрозділ до нього самого або до його "
+                "підпорядкованого підрозділу."
+            ),
             field="parent",
         )
     if new_parent is not None and not new_parent.is_active:
         raise ApplicationError(
-            "Не можна перемістити підрозділ до підрозділу, що припинив діяльність.",
+            _("Не можна перемістити підрозділ до підрозділу, що припинив діяльність."),
             field="parent",
         )
     if unit.parent_id == (new_parent.pk if new_parent is not None else None):
         return unit
     old_path = unit.path
-    new_path = f"{new_parent.path if new_parent is not None else '/'}{unit.pk}/"
+    new_path = (
+        f"{new_parent.path if new_parent is not None else '/'}{OrgUnit.path_segment(unit.pk)}/"
+    )
     delta = (new_path.count("/") - 2) - unit.depth
     subtree = OrgUnit.objects.filter(path__startswith=old_path)
     longest = max(len(p) for p in subtree.select_for_update().values_list("path", flat=True))
     if longest - len(old_path) + len(new_path) > _PATH_MAX or unit.depth + delta > 20:
-        raise ApplicationError("Структура стала б занадто глибокою.", field="parent")
+        raise ApplicationError(_("Структура стала б занадто глибокою."), field="parent")
     old_parent_id = unit.parent_id
     # One statement re-paths the whole subtree: the common prefix is swapped.
     moved = subtree.update(
@@ -283,13 +290,15 @@ def orgunit_deactivate(*, actor: Actor, unit: OrgUnit) -> OrgUnit:
     unit = _lock(OrgUnit, unit.pk)
     _check(actor, "accounts.change_orgunit", unit)
     if not unit.is_active:
-        raise ApplicationError("Підрозділ уже припинив діяльність.")
+        raise ApplicationError(_("Підрозділ уже припинив діяльність."))
     if unit.children.filter(is_active=True).exists():
         raise ApplicationError(
-            "Спершу припиніть діяльність підпорядкованих підрозділів або перемістіть їх."
+            _("Спершу припиніть діяльність підпорядкованих підрозділів або перемістіть їх.")
         )
     if Employment.objects.current().filter(position__unit=unit).exists():
-        raise ApplicationError("У підрозділі ще є працівники на посадах; спершу звільніть посади.")
+        raise ApplicationError(
+            _("У підрозділі ще є працівники на посадах; спершу звільніть посади.")
+        )
     unit.is_active = False
     unit.save(update_fields=["is_active", "updated_at"])
     audit_record(
@@ -310,7 +319,7 @@ def position_create(
     unit = _lock(OrgUnit, unit.pk)
     _check(actor, "accounts.change_orgunit", unit)
     if not unit.is_active:
-        raise ApplicationError("Підрозділ припинив діяльність: нові посади не створюються.")
+        raise ApplicationError(_("Підрозділ припинив діяльність: нові посади не створюються."))
     position = Position(
         unit=unit, title=_clean_text(title, "title", required=True), is_head=is_head, order=order
     )
@@ -335,7 +344,9 @@ def position_update(
     order: int | None = None,
 ) -> Position:
     """Change a post's title, head flag or order (None: leave as is)."""
-    position = Position.objects.select_for_update().select_related("unit").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",)).select_related("unit").get(pk=position.pk)
+    )
     _check(actor, "accounts.change_orgunit", position.unit)
     before = _snapshot(position, POSITION_FIELDS)
     if title is not None:
@@ -359,24 +370,29 @@ def employment_start(
     *, actor: Actor, user: User, position: Position, start: date | None = None
 ) -> Employment:
     """Put a staff member in a position from a date (today by default)."""
-    position = Position.objects.select_for_update().select_related("unit").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",)).select_related("unit").get(pk=position.pk)
+    )
     user = _lock(User, user.pk)
     _check(actor, "accounts.manage_employment", position)
     start = start or timezone.localdate()
     if not user.is_staff or not user.is_active:
-        raise ApplicationError("Призначити на посаду можна лише діючого працівника.", field="user")
+        raise ApplicationError(
+            _("Призначити на посаду можна лише діючого працівника."), field="user"
+        )
     if not position.unit.is_active:
-        raise ApplicationError("Підрозділ припинив діяльність.", field="position")
+        raise ApplicationError(_("Підрозділ припинив діяльність."), field="position")
     overlapping = Employment.objects.filter(position=position).filter(
         models.Q(end__isnull=True) | models.Q(end__gte=start)
     )
     if overlapping.filter(user=user).exists():
-        raise ApplicationError("Працівник уже обіймає цю посаду.", field="position")
+        raise ApplicationError(_("Працівник уже обіймає цю посаду."), field="position")
     if position.is_head:
         holder = overlapping.select_related("user").first()
         if holder is not None:
             raise ApplicationError(
-                f"Керівну посаду вже обіймає {holder.user.short_name}.", field="position"
+                _("Керівну посаду вже обіймає %(name)s.") % {"name": holder.user.short_name},
+                field="position",
             )
     employment = Employment.objects.create(user=user, position=position, start=start)
     audit_record(
@@ -392,17 +408,17 @@ def employment_start(
 def employment_end(*, actor: Actor, employment: Employment, end: date | None = None) -> Employment:
     """End a staff member's time in a position on a date (today by default)."""
     employment = (
-        Employment.objects.select_for_update()
+        Employment.objects.select_for_update(of=("self",))
         .select_related("position__unit", "user")
         .get(pk=employment.pk)
     )
     _check(actor, "accounts.manage_employment", employment.position)
     end = end or timezone.localdate()
     if employment.end is not None and employment.end < timezone.localdate():
-        raise ApplicationError("Перебування на посаді вже завершено.")
+        raise ApplicationError(_("Перебування на посаді вже завершено."))
     if end < employment.start:
         raise ApplicationError(
-            "Дата звільнення з посади не може бути раніше дати призначення.", field="end"
+            _("Дата звільнення з посади не може бути раніше дати призначення."), field="end"
         )
     before = employment.end
     employment.end = end
@@ -433,23 +449,29 @@ def substitution_create(
     substitute = User.objects.get(pk=substitute.pk)
     _check(actor, "accounts.manage_substitutions", absent)
     if absent.pk == substitute.pk:
-        raise ApplicationError("Працівник не може заміщати сам себе.", field="substitute")
+        raise ApplicationError(_("Працівник не може заміщати сам себе."), field="substitute")
     for person, field in ((absent, "absent"), (substitute, "substitute")):
         if not person.is_staff or not person.is_active:
-            raise ApplicationError(f"{person.short_name} не є діючим працівником.", field=field)
+            raise ApplicationError(
+                _("%(name)s не є діючим працівником.") % {"name": person.short_name}, field=field
+            )
     if end < start:
         raise ApplicationError(
-            "Дата закінчення заміщення не може бути раніше дати початку.", field="end"
+            _("Дата закінчення заміщення не може бути раніше дати початку."), field="end"
         )
     if end < timezone.localdate():
-        raise ApplicationError("Заміщення не може повністю припадати на минуле.", field="end")
+        raise ApplicationError(_("Заміщення не може повністю припадати на минуле."), field="end")
     if (end - start).days > 366:
-        raise ApplicationError("Заміщення не може тривати довше за рік.", field="end")
+        raise ApplicationError(_("Заміщення не може тривати довше за рік."), field="end")
     clash = Substitution.objects.filter(absent=absent, start__lte=end, end__gte=start).first()
     if clash is not None:
         raise ApplicationError(
-            f"На ці дати вже призначено заміщення {absent.short_name}: "
-            f"{clash.start:%d.%m.%Y}–{clash.end:%d.%m.%Y}.",
+            _("На ці дати вже призначено заміщення %(name)s: %(start)s–%(end)s.")
+            % {
+                "name": absent.short_name,
+                "start": f"{clash.start:%d.%m.%Y}",
+                "end": f"{clash.end:%d.%m.%Y}",
+            },
             field="start",
         )
     substitution = Substitution(
@@ -477,14 +499,14 @@ def substitution_cancel(*, actor: Actor, substitution: Substitution) -> Substitu
     Returns the shortened substitution, or None when it was deleted.
     """
     substitution = (
-        Substitution.objects.select_for_update()
+        Substitution.objects.select_for_update(of=("self",))
         .select_related("absent", "substitute")
         .get(pk=substitution.pk)
     )
     _check(actor, "accounts.manage_substitutions", substitution.absent)
     today = timezone.localdate()
     if substitution.end < today:
-        raise ApplicationError("Заміщення вже завершилося.")
+        raise ApplicationError(_("Заміщення вже завершилося."))
     data = {"absent": substitution.absent_id, "substitute": substitution.substitute_id}
     if substitution.start >= today:
         audit_record(
@@ -525,15 +547,15 @@ def role_assign(
         unit = OrgUnit.objects.get(pk=unit.pk)
     _check(actor, "accounts.manage_roles", unit if unit is not None else CITY)
     if role not in Role.values:
-        raise ApplicationError("Невідома роль.", field="role")
+        raise ApplicationError(_("Невідома роль."), field="role")
     if role == Role.CITIZEN and unit is not None:
-        raise ApplicationError("Роль громадянина не прив'язується до підрозділу.", field="unit")
+        raise ApplicationError(_("Роль громадянина не прив'язується до підрозділу."), field="unit")
     if role != Role.CITIZEN and not user.is_staff:
-        raise ApplicationError("Роль працівника можна надати лише працівнику.", field="role")
+        raise ApplicationError(_("Роль працівника можна надати лише працівнику."), field="role")
     if unit is not None and not unit.is_active:
-        raise ApplicationError("Підрозділ припинив діяльність.", field="unit")
+        raise ApplicationError(_("Підрозділ припинив діяльність."), field="unit")
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
-        raise ApplicationError("Ця роль у цьому підрозділі вже надана.", field="role")
+        raise ApplicationError(_("Ця роль у цьому підрозділі вже надана."), field="role")
     assignment = RoleAssignment.objects.create(
         user=user, role=role, unit=unit, include_subunits=include_subunits
     )
@@ -556,7 +578,7 @@ def role_assign(
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     """Take a role away from a person."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("unit", "user")
         .get(pk=assignment.pk)
     )
@@ -570,7 +592,7 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
             role=Role.ADMIN, unit__isnull=True, user__is_active=True
         ).exclude(pk=assignment.pk)
         if not others.exists():
-            raise ApplicationError("Не можна відкликати роль останнього адміністратора громади.")
+            raise ApplicationError(_("Не можна відкликати роль останнього адміністратора громади."))
     audit_record(
         actor=actor,
         action="role.revoked",
@@ -589,7 +611,7 @@ def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
 def _clean_email(email: str) -> str:
     value = _clean_text(email, "email", required=True).lower()
     if len(value) > 254:
-        raise ApplicationError("E-mail задовгий.", field="email")
+        raise ApplicationError(_("E-mail задовгий."), field="email")
     _run_validator(EmailValidator(message="Введіть правильну адресу e-mail."), value, "email")
     return value
 
@@ -599,13 +621,15 @@ def _ensure_email_free(email: str, *, except_pk: int | None = None) -> None:
     if except_pk is not None:
         taken = taken.exclude(pk=except_pk)
     if taken.exists():
-        raise ApplicationError(f"Користувач з e-mail «{email}» вже існує.", field="email")
+        raise ApplicationError(
+            _("Користувач з e-mail «%(email)s» вже існує.") % {"email": email}, field="email"
+        )
 
 
 def _clean_name(value: str | None, field: str, *, required: bool) -> str:
     text = _clean_text(value, field, required=required)
     if len(text) > 100:
-        raise ApplicationError("Не більше 100 знаків.", field=field)
+        raise ApplicationError(_("Не більше 100 знаків."), field=field)
     if text:
         _run_validator(validate_person_name, text, field)
     return text
@@ -614,7 +638,7 @@ def _clean_name(value: str | None, field: str, *, required: bool) -> str:
 def _clean_phone(value: str | None) -> str:
     text = _clean_text(value, "phone")
     if len(text) > 30:
-        raise ApplicationError("Номер телефону задовгий.", field="phone")
+        raise ApplicationError(_("Номер телефону задовгий."), field="phone")
     if text:
         _run_validator(validate_phone, text, "phone")
     return text
@@ -654,7 +678,7 @@ def user_create_staff(
         try:
             password_validation.validate_password(password, user)
         except ValidationError as exc:
-            raise ApplicationError(" ".join(exc.messages), field="password") from exc
+            raise ApplicationError(_(" ").join(exc.messages), field="password") from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -662,7 +686,9 @@ def user_create_staff(
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent request took the e-mail
-        raise ApplicationError(f"Користувач з e-mail «{email}» вже існує.", field="email") from exc
+        raise ApplicationError(
+            _("Користувач з e-mail «%(email)s» вже існує.") % {"email": email}, field="email"
+        ) from exc
     # Created by an administrator: the address counts as verified (the set-password link
     # proves the mailbox anyway), so the mandatory e-mail verification does not block login.
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
@@ -721,11 +747,13 @@ def person_update(
         person.phone = _clean_phone(phone)
     if preferred_language is not None:
         if preferred_language not in User.Language.values:
-            raise ApplicationError("Невідома мова.", field="preferred_language")
+            raise ApplicationError(_("Невідома мова."), field="preferred_language")
         person.preferred_language = preferred_language
     if is_active is not None:
         if not is_active and actor is not None and actor.pk == person.pk:
-            raise ApplicationError("Не можна вимкнути власний обліковий запис.", field="is_active")
+            raise ApplicationError(
+                _("Не можна вимкнути власний обліковий запис."), field="is_active"
+            )
         person.is_active = is_active
     changes = changed_fields(before, _snapshot(person, PERSON_FIELDS))
     if not changes:
@@ -749,7 +777,7 @@ def token_create(*, actor: Actor, user: User) -> Token:
     user = _lock(User, user.pk)
     _check(actor, "accounts.create_token", user)
     if not user.is_active:
-        raise ApplicationError("Обліковий запис вимкнено.", field="user")
+        raise ApplicationError(_("Обліковий запис вимкнено."), field="user")
     replaced = Token.objects.filter(user=user).delete()[0] > 0
     token = Token.objects.create(user=user)
     audit_record(actor=actor, action="token.created", target=user, data={"replaced": replaced})
@@ -762,5 +790,5 @@ def token_revoke(*, actor: Actor, user: User) -> None:
     user = _lock(User, user.pk)
     _check(actor, "accounts.create_token", user)
     if Token.objects.filter(user=user).delete()[0] == 0:
-        raise ApplicationError("У користувача немає токена API.", field="user")
+        raise ApplicationError(_("У користувача немає токена API."), field="user")
     audit_record(actor=actor, action="token.revoked", target=user)

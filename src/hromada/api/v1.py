@@ -1,12 +1,28 @@
 """Routes of /api/v1/: each app contributes its viewsets here."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from hromada.accounts.api import OrgUnitViewSet, PersonViewSet, PositionViewSet
+from hromada.control.api import (
+    AssignmentViewSet,
+    DisciplineView,
+    ExtensionViewSet,
+    ResolutionViewSet,
+)
+from hromada.programs.api import ROUTES as PROGRAMS_ROUTES
 
 router = DefaultRouter()
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("positions", PositionViewSet, basename="position")
 router.register("people", PersonViewSet, basename="person")
+router.register("control/assignments", AssignmentViewSet, basename="control-assignment")
+router.register("control/resolutions", ResolutionViewSet, basename="control-resolution")
+router.register("control/extensions", ExtensionViewSet, basename="control-extension")
+for prefix, viewset, basename in PROGRAMS_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("control/discipline/", DisciplineView.as_view(), name="control-discipline"),
+    *router.urls,
+]

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "hromada.core",
     "hromada.accounts",
     "hromada.programs",
+    "hromada.control",
+    "hromada.documents",
     "hromada.api",
 ]
 
@@ -103,9 +105,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hromada.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'hromada.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write
@@ -157,8 +157,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -300,12 +302,30 @@ LOGGING = {
     },
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Document rendering libraries log every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
+    },
 }
 
 # --- hromada -----------------------------------------------------------------
 HROMADA_CITY_NAME = env.str("HROMADA_CITY_NAME", default="Кривий Ріг")
 HROMADA_BENCH_VIEWS = env.bool("HROMADA_BENCH_VIEWS", default=False)
+
+# --- Execution control and documents (docs/control.md, docs/documents.md) ---
+# The term where a resolution sets none: one month (30 calendar days) — records-management
+# practice, *unconfirmed* as a rule of law, hence a setting.
+HROMADA_CONTROL_DEFAULT_TERM_DAYS = env.int("HROMADA_CONTROL_DEFAULT_TERM_DAYS", default=30)
+# Reminders go out this many days before a due date (then on the day, then when overdue);
+# per control type (the controlled model's label), "default" for the rest.
+HROMADA_CONTROL_REMINDER_DAYS: dict[str, list[int]] = {
+    "default": env.list("HROMADA_CONTROL_REMINDER_DAYS", cast=int, default=[3, 1]),
+}
+# "My work" shows as "due soon" what is due within this many days.
+HROMADA_CONTROL_DUE_SOON_DAYS = env.int("HROMADA_CONTROL_DUE_SOON_DAYS", default=7)
 # Where the platform is reached, for links in e-mails sent outside a request.
 HROMADA_BASE_URL = env.str("HROMADA_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("", include("hromada.accounts.urls")),
     path("", include("hromada.programs.urls")),
+    path("", include("hromada.control.urls")),
+    path("", include("hromada.documents.urls")),
     path("api/", include("hromada.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

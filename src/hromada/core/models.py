@@ -75,6 +75,16 @@ class HolidaysWorkingPeriod(models.Model):
         return f"{self.start} – {self.end or '…'}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Audit events are never changed or removed in bulk either."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuntimeError("Audit events are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit trail (ISO/IEC 27001 A.8.15)."""
 
@@ -85,7 +95,8 @@ class AuditEvent(models.Model):
         verbose_name=_("хто"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Never rewrite an event when a user is removed: that would break the chain.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
@@ -99,6 +110,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("браузер"), max_length=512, blank=True)
     prev_hash = models.CharField(_("попередній хеш"), max_length=64)
     hash = models.CharField(_("хеш"), max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("подія аудиту")

@@ -8,7 +8,9 @@ def _register() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from hromada.core.registry import DashboardPanel, NavItem, registry
-    from hromada.programs import demo, metrics, views
+    from hromada.programs.demo import load_demo_programme
+    from hromada.programs.metrics import register_builtin_metrics
+    from hromada.programs.views import progress_panel
 
     registry.add_nav(
         NavItem(
@@ -32,13 +34,13 @@ def _register() -> None:
         DashboardPanel(
             key="programs-progress",
             title=cast(str, _("Виконання програм")),
-            render=views.progress_panel,
+            render=progress_panel,
             perm="programs.view_programme",
             order=60,
         )
     )
-    metrics.register_builtin_metrics(registry)
-    registry.add_demo_loader("programs", demo.load_demo_programme, order=60)
+    register_builtin_metrics(registry)
+    registry.add_demo_loader("programs", load_demo_programme, order=60)
 
 
 class ProgramsConfig(AppConfig):

@@ -27,7 +27,7 @@ def format_number(value: Decimal | int | float | str | None, *, max_decimals: in
     text = f"{abs(number):f}"
     whole, _dot, fraction = text.partition(".")
     fraction = fraction.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -49,14 +49,14 @@ def thousands_uah(amount: Decimal | int | float | str | None) -> str:
     """Return an amount in UAH as '1,94 тис. грн' (as council reports write it)."""
     if amount is None or amount == "":
         return "—"
-    return f"{thousands(amount)} тис. грн"
+    return f"{thousands(amount)}{NBSP}тис.{NBSP}грн"
 
 
 def percent(part: Decimal | int | str | None, whole: Decimal | int | str | None) -> str:
     """Return part/whole as '98,5 %', or '—' when the whole is missing or zero."""
-    if part is None or whole in (None, "") or _to_decimal(whole) == 0:
+    if part is None or whole is None or whole == "" or _to_decimal(whole) == 0:
         return "—"
-    share = _to_decimal(part) * 100 / _to_decimal(whole)  # type: ignore[arg-type]
+    share = _to_decimal(part) * 100 / _to_decimal(whole)
     return f"{format_number(share, max_decimals=1)}{NBSP}%"
 
 

@@ -51,17 +51,40 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 T = TypeVar("T")
 
 TOP_KEYS = {
-    "format", "code", "title", "title_genitive", "years", "decision", "coordinator_unit",
-    "description", "measures", "reports",
+    "format",
+    "code",
+    "title",
+    "title_genitive",
+    "years",
+    "decision",
+    "coordinator_unit",
+    "description",
+    "measures",
+    "reports",
 }
 MEASURE_KEYS = {
-    "number", "title", "responsible_units", "funding", "indicators", "activities", "spending",
+    "number",
+    "title",
+    "responsible_units",
+    "funding",
+    "indicators",
+    "activities",
+    "spending",
     "narratives",
 }
 INDICATOR_KEYS = {"code", "name", "unit", "metric", "targets", "values"}
 ACTIVITY_KEYS = {
-    "type", "date", "title", "place", "participants", "attendance", "by_mayor", "unit",
-    "count", "from", "to",
+    "type",
+    "date",
+    "title",
+    "place",
+    "participants",
+    "attendance",
+    "by_mayor",
+    "unit",
+    "count",
+    "from",
+    "to",
 }
 SPENDING_KEYS = {"date", "amount", "source", "purpose", "unit"}
 REPORT_STATUSES = [s.value for s in Report.Status]
@@ -151,6 +174,22 @@ class _Validator:
             self.err(path, _lower_first(exc.message))
             return None
 
+    def amount(self, value: Any, path: str) -> Decimal | None:
+        """Return a positive sum in UAH, or None after recording the problem."""
+        try:
+            return services.parse_amount(value, "")
+        except ApplicationError as exc:
+            self.err(path, _lower_first(exc.message))
+            return None
+
+    def value(self, value: Any, path: str) -> Decimal | None:
+        """Return a non-negative indicator value, or None after recording the problem."""
+        try:
+            return services.parse_value(value, "")
+        except ApplicationError as exc:
+            self.err(path, _lower_first(exc.message))
+            return None
+
     def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.err(path, "має бути об'єктом (набором полів)")
@@ -173,7 +212,13 @@ class _Validator:
         return value
 
     def text(
-        self, obj: dict[str, Any], key: str, path: str, *, required: bool = False, max_length: int = 0
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_length: int = 0,
     ) -> str:
         value = obj.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -367,12 +412,14 @@ def validate(data: Any) -> _Plan:
             low, high = years if years else (1990, 2100)
             year = v.integer(f_obj, "year", f_path, low=low, high=high)
             source = v.choice(f_obj.get("source"), _join(f_path, "source"), FundingSource.values)
-            amount = v.attempt(
-                _join(f_path, "amount"), lambda f=f_obj: services.parse_amount(f.get("amount"), "")
-            )
+            amount = v.amount(f_obj.get("amount"), _join(f_path, "amount"))
             if year is not None and source is not None:
                 if (year, source) in seen_funding:
-                    v.err(f_path, f"план на {year} рік за цим джерелом уже є ({seen_funding[(year, source)]})")
+                    v.err(
+                        f_path,
+                        f"план на {year} рік за цим джерелом уже є "
+                        f"({seen_funding[(year, source)]})",
+                    )
                 seen_funding[(year, source)] = f_path
             measure["funding"].append({"year": year, "source": source, "amount": amount})
 
@@ -385,9 +432,14 @@ def validate(data: Any) -> _Plan:
             i_code = v.text(i_obj, "code", i_path, required=True, max_length=60)
             if i_code:
                 if not INDICATOR_CODE_RE.fullmatch(i_code):
-                    v.err(_join(i_path, "code"), "малі латинські літери, цифри, дефіси, підкреслення")
+                    v.err(
+                        _join(i_path, "code"), "малі латинські літери, цифри, дефіси, підкреслення"
+                    )
                 elif i_code in indicator_codes:
-                    v.err(_join(i_path, "code"), f"показник «{i_code}» уже є ({indicator_codes[i_code]})")
+                    v.err(
+                        _join(i_path, "code"),
+                        f"показник «{i_code}» уже є ({indicator_codes[i_code]})",
+                    )
                 else:
                     indicator_codes[i_code] = i_path
             metric = v.text(i_obj, "metric", i_path, max_length=100)
@@ -411,7 +463,7 @@ def validate(data: Any) -> _Plan:
                 if t_year in targets:
                     v.err(t_path, "план на цей рік указано двічі")
                     continue
-                value = v.attempt(t_path, lambda p=planned: services.parse_value(p, ""))
+                value = v.value(planned, t_path)
                 if value is not None:
                     targets[t_year] = value
             values = []
@@ -426,9 +478,7 @@ def validate(data: Any) -> _Plan:
                     v.err(x_path, "значення показника платформи обчислюються, їх не вводять")
                     continue
                 period = v.period(x_obj.get("period"), _join(x_path, "period"), years)
-                actual = v.attempt(
-                    _join(x_path, "actual"), lambda x=x_obj: services.parse_value(x.get("actual"), "")
-                )
+                actual = v.value(x_obj.get("actual"), _join(x_path, "actual"))
                 if period is not None:
                     if period in seen_periods:
                         v.err(x_path, f"значення за {period.key} уже є ({seen_periods[period]})")
@@ -471,7 +521,11 @@ def validate(data: Any) -> _Plan:
             else:
                 if "date" in a_obj:
                     v.err(_join(a_path, "date"), "для серії (count) вкажіть «from» і «to»")
-                if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SERIES:
+                if (
+                    not isinstance(count, int)
+                    or isinstance(count, bool)
+                    or not 1 <= count <= MAX_SERIES
+                ):
                     v.err(_join(a_path, "count"), f"має бути цілим числом від 1 до {MAX_SERIES}")
                 else:
                     first = v.day(a_obj.get("from"), _join(a_path, "from"), years)
@@ -521,16 +575,14 @@ def validate(data: Any) -> _Plan:
             if s_obj is None:
                 continue
             day = v.day(s_obj.get("date"), _join(s_path, "date"), years)
-            amount = v.attempt(
-                _join(s_path, "amount"), lambda s=s_obj: services.parse_amount(s.get("amount"), "")
-            )
+            amount = v.amount(s_obj.get("amount"), _join(s_path, "amount"))
             source = v.choice(s_obj.get("source"), _join(s_path, "source"), FundingSource.values)
             purpose = v.text(s_obj, "purpose", s_path, required=True, max_length=500)
-            key = (day, amount, source, purpose)
-            if None not in key:
-                if key in seen_spending:
-                    v.err(s_path, f"повторює {seen_spending[key]}")
-                seen_spending[key] = s_path
+            s_key = (day, amount, source, purpose)
+            if None not in s_key:
+                if s_key in seen_spending:
+                    v.err(s_path, f"повторює {seen_spending[s_key]}")
+                seen_spending[s_key] = s_path
             measure["spending"].append(
                 {
                     "date": day,
@@ -573,9 +625,9 @@ def validate(data: Any) -> _Plan:
         status = v.choice(
             r_obj.get("status", Report.Status.DRAFT), _join(r_path, "status"), REPORT_STATUSES
         )
-        number, day = "", None
+        d_number, d_day = "", None
         if status in (Report.Status.APPROVED, Report.Status.PUBLISHED):
-            number, day = v.decision(r_obj.get("decision"), _join(r_path, "decision"))
+            d_number, d_day = v.decision(r_obj.get("decision"), _join(r_path, "decision"))
         elif "decision" in r_obj:
             v.err(_join(r_path, "decision"), "рішення вказують лише для затвердженого звіту")
         if period is not None:
@@ -583,7 +635,12 @@ def validate(data: Any) -> _Plan:
                 v.err(r_path, f"звіт за {period.key} уже є ({seen_reports[period]})")
             seen_reports[period] = r_path
         plan.reports.append(
-            {"period": period, "status": status, "decision_number": number, "decision_date": day}
+            {
+                "period": period,
+                "status": status,
+                "decision_number": d_number,
+                "decision_date": d_day,
+            }
         )
 
     if v.problems:

@@ -23,8 +23,6 @@ from hromada.accounts.models import OrgUnit
 from hromada.core.models import TimeStampedModel
 from hromada.programs.periods import Period
 
-AMOUNT = {"max_digits": 16, "decimal_places": 2}
-
 
 class FundingSource(models.TextChoices):
     """Where the money comes from (джерело фінансування)."""
@@ -97,12 +95,16 @@ class Programme(TimeStampedModel):
     """A municipal programme approved by a council decision, for one or more years."""
 
     code = models.SlugField(
-        _("код"), max_length=50, unique=True,
+        _("код"),
+        max_length=50,
+        unique=True,
         help_text=_("Короткий латинський код, напр. msv-2015; за ним програму знаходять у CLI."),
     )
     title = models.CharField(_("назва"), max_length=500)
     title_genitive = models.CharField(
-        _("назва в родовому відмінку"), max_length=500, blank=True,
+        _("назва в родовому відмінку"),
+        max_length=500,
+        blank=True,
         help_text=_("Для заголовка звіту: «з виконання заходів Програми …»."),
     )
     year_from = models.PositiveSmallIntegerField(_("рік початку"))
@@ -110,8 +112,10 @@ class Programme(TimeStampedModel):
     decision_number = models.CharField(_("номер рішення про затвердження"), max_length=50)
     decision_date = models.DateField(_("дата рішення про затвердження"))
     coordinator_unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("відповідальний виконавець (координатор)"),
-        on_delete=models.PROTECT, related_name="coordinated_programmes",
+        OrgUnit,
+        verbose_name=_("відповідальний виконавець (координатор)"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_programmes",
     )
     description = models.TextField(_("опис"), blank=True)
 
@@ -156,7 +160,9 @@ class Measure(TimeStampedModel):
     title = models.TextField(_("назва"))
     order = models.PositiveIntegerField(_("порядок"), default=0)
     responsible_units = models.ManyToManyField(
-        OrgUnit, verbose_name=_("відповідальні підрозділи"), related_name="programme_measures",
+        OrgUnit,
+        verbose_name=_("відповідальні підрозділи"),
+        related_name="programme_measures",
         blank=True,
     )
 
@@ -184,7 +190,7 @@ class PlannedFunding(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("рік"))
     source = models.CharField(_("джерело"), max_length=20, choices=FundingSource.choices)
-    amount = models.DecimalField(_("сума, грн"), **AMOUNT)  # type: ignore[call-overload]
+    amount = models.DecimalField(_("сума, грн"), max_digits=16, decimal_places=2)
 
     class Meta:
         verbose_name = _("планове фінансування")
@@ -219,7 +225,9 @@ class Indicator(TimeStampedModel):
     name = models.CharField(_("назва"), max_length=500)
     unit_of_measure = models.CharField(_("одиниця виміру"), max_length=50)
     metric_key = models.CharField(
-        _("показник платформи"), max_length=100, blank=True,
+        _("показник платформи"),
+        max_length=100,
+        blank=True,
         help_text=_("Якщо вказано, фактичне значення обчислюється з даних платформи."),
     )
     order = models.PositiveIntegerField(_("порядок"), default=0)
@@ -246,7 +254,7 @@ class IndicatorTarget(models.Model):
         Indicator, verbose_name=_("показник"), on_delete=models.CASCADE, related_name="targets"
     )
     year = models.PositiveSmallIntegerField(_("рік"))
-    planned = models.DecimalField(_("планове значення"), **AMOUNT)  # type: ignore[call-overload]
+    planned = models.DecimalField(_("планове значення"), max_digits=16, decimal_places=2)
 
     class Meta:
         verbose_name = _("планове значення показника")
@@ -270,12 +278,20 @@ class Entry(TimeStampedModel):
         Measure, verbose_name=_("захід"), on_delete=models.CASCADE, related_name="+"
     )
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("підрозділ"), null=True, blank=True, on_delete=models.PROTECT,
+        OrgUnit,
+        verbose_name=_("підрозділ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("вніс"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("вніс"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -314,7 +330,7 @@ class SpendingEntry(Entry):
     """Money spent on a measure (касові видатки), in UAH."""
 
     date = models.DateField(_("дата"))
-    amount = models.DecimalField(_("сума, грн"), **AMOUNT)  # type: ignore[call-overload]
+    amount = models.DecimalField(_("сума, грн"), max_digits=16, decimal_places=2)
     source = models.CharField(_("джерело"), max_length=20, choices=FundingSource.choices)
     purpose = models.CharField(_("призначення"), max_length=500)
 
@@ -342,7 +358,7 @@ class IndicatorValue(Entry):
     )
     year = models.PositiveSmallIntegerField(_("рік"))
     quarter = models.PositiveSmallIntegerField(_("квартал (0 — рік)"), default=0)
-    actual = models.DecimalField(_("фактичне значення"), **AMOUNT)  # type: ignore[call-overload]
+    actual = models.DecimalField(_("фактичне значення"), max_digits=16, decimal_places=2)
     evidence = models.TextField(_("підтвердження"), blank=True)
 
     class Meta:
@@ -421,14 +437,19 @@ class Report(TimeStampedModel):
     status = models.CharField(
         _("стан"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    decision_number = models.CharField(_("номер рішення про затвердження"), max_length=50,
-                                       blank=True)
+    decision_number = models.CharField(
+        _("номер рішення про затвердження"), max_length=50, blank=True
+    )
     decision_date = models.DateField(_("дата рішення про затвердження"), null=True, blank=True)
     # The figures as they were at approval; empty while the report is a draft.
     data = models.JSONField(_("зафіксовані дані"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("створив"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("створив"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("подано"), null=True, blank=True)
     approved_at = models.DateTimeField(_("затверджено"), null=True, blank=True)

@@ -77,7 +77,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Return '2015 рік', 'I квартал 2015 року', 'I півріччя 2015 року', '9 місяців 2015 року'."""
+        """Return '2015 рік', 'I квартал 2015 року', 'I півріччя 2015 року', '9 місяців …'."""
         if self.quarter == 0:
             return f"{self.year} рік"
         return _QUARTER_LABEL[self.quarter].format(year=self.year)

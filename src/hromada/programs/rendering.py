@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
-import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,9 +18,15 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from hromada.programs.charts import Bar, render_chart
+from hromada.programs.charts import Bar, render_chart, render_svg
 from hromada.programs.formatting import format_number, percent, thousands, thousands_uah
-from hromada.programs.models import FundingSource
+from hromada.programs.models import FundingSource, Programme, Report
+from hromada.programs.periods import Period
+from hromada.programs.selectors import (
+    report_data,
+    report_document_data,
+    report_for_period,
+)
 
 FORMATS = ("html", "docx", "pdf")
 CONTENT_TYPES = {
@@ -30,6 +36,7 @@ CONTENT_TYPES = {
 }
 SOURCE_LABELS = {s.value: str(s.label) for s in FundingSource}
 CHART_TITLE = "Видатки за заходами програми, тис. грн"
+_DIGIT_GROUP_RE = re.compile(r"(?<=\d)\u00a0(?=\d{3})")
 
 
 @dataclass
@@ -76,22 +83,23 @@ class ReportDocument:
     bars: list[Bar] = field(default_factory=list)
     filename: str = "report"
 
-    def chart(self, fmt: str) -> bytes:
-        return render_chart(self.bars, fmt=fmt, title=CHART_TITLE)
+    def chart_png(self) -> bytes:
+        return render_chart(self.bars, fmt="png")
 
-    def chart_json(self) -> str:
+    def chart_svg(self) -> str:
+        return render_svg(self.bars, title=CHART_TITLE)
+
+    def chart_data(self) -> dict[str, list[Any]]:
         """Return the chart's data for the interactive chart on screen."""
-        return json.dumps(
-            {
-                "labels": [b.label for b in self.bars],
-                "plan": [float(b.plan) for b in self.bars],
-                "spent": [float(b.spent) for b in self.bars],
-            }
-        )
+        return {
+            "labels": [b.label for b in self.bars],
+            "plan": [float(b.plan) for b in self.bars],
+            "spent": [float(b.spent) for b in self.bars],
+        }
 
 
 def _d(value: str | None) -> Decimal:
-    return Decimal(value) if value not in (None, "") else Decimal(0)  # type: ignore[arg-type]
+    return Decimal(value) if value else Decimal(0)
 
 
 def _date(value: str) -> str:
@@ -114,11 +122,11 @@ def _funding_line(measure: dict[str, Any], year: int, is_year: bool) -> str:
     if len(by_source) > 1 or (by_source and next(iter(by_source)) != "city"):
         parts.append(
             "у тому числі: "
-            + "; ".join(
-                f"{SOURCE_LABELS[s]} — {thousands_uah(v)}" for s, v in by_source.items()
-            )
+            + "; ".join(f"{SOURCE_LABELS[s]} — {thousands_uah(v)}" for s, v in by_source.items())
         )
-    return "Фінансування: " + ", ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "") + "."
+    return (
+        "Фінансування: " + ", ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "") + "."
+    )
 
 
 def _spending_items(measure: dict[str, Any]) -> list[str]:
@@ -198,6 +206,9 @@ def build_document(data: dict[str, Any], report: dict[str, Any] | None = None) -
     subtitle = f"з виконання заходів {programme['heading']}"
     if not (single_year and period["quarter"] == 0):
         subtitle += f" за {period['label']}"
+    # Keep the last two words together: no "рік" alone on the title's last line.
+    head, _space, last = subtitle.rpartition(" ")
+    subtitle = f"{head}\u00a0{last}" if head else subtitle
     approval: list[str] = []
     draft_note = ""
     if report and report.get("decision_number") and report.get("decision_date"):
@@ -256,8 +267,8 @@ def build_document(data: dict[str, Any], report: dict[str, Any] | None = None) -
 # --- renderers -----------------------------------------------------------------------------
 def render_html_page(document: ReportDocument) -> str:
     """Return the report as a standalone HTML page (the print layout PDF is made from)."""
-    svg = document.chart("svg") if document.bars else b""
-    return render_to_string(
+    svg = document.chart_svg().encode() if document.bars else b""
+    html = render_to_string(
         "programs/report/print.html",
         {
             "doc": document,
@@ -266,6 +277,8 @@ def render_html_page(document: ReportDocument) -> str:
             else "",
         },
     )
+    # Justified lines stretch no-break spaces too ("5    400"); a narrow one is never stretched.
+    return _DIGIT_GROUP_RE.sub("\u202f", html)
 
 
 def render_pdf(document: ReportDocument) -> bytes:
@@ -375,7 +388,7 @@ def render_docx(document: ReportDocument) -> bytes:
     )
     if document.bars:
         para(CHART_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_before=12)
-        doc.add_picture(io.BytesIO(document.chart("png")), width=Cm(16))
+        doc.add_picture(io.BytesIO(document.chart_png()), width=Cm(16))
     buffer = io.BytesIO()
     doc.core_properties.title = f"{document.title} {document.subtitle}"[:250]
     doc.save(buffer)
@@ -391,3 +404,16 @@ def render(document: ReportDocument, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(document)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def document_for_report(report: Report) -> ReportDocument:
+    """Return a report's document: frozen figures once approved, today's while a draft."""
+    return build_document(report_document_data(report), report.as_dict())
+
+
+def document_for_period(programme: Programme, period: Period) -> ReportDocument:
+    """Return the document of the latest report version for a period, or of today's data."""
+    report = report_for_period(programme, period)
+    if report is not None:
+        return document_for_report(report)
+    return build_document(report_data(programme=programme, period=period), None)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hromada.programs.formatting import counted, format_number
@@ -98,24 +98,24 @@ def report_data(*, programme: Programme, period: Period) -> dict[str, Any]:
     spent: dict[int, dict[str, Decimal]] = defaultdict(dict)
     items: dict[int, list[dict[str, Any]]] = defaultdict(list)
     in_period = Q(programme=programme, date__gte=start, date__lte=end)
-    for row in (
+    for group in (
         SpendingEntry.objects.filter(in_period)
         .values("measure_id", "source", "purpose")
-        .annotate(total=Sum("amount"), n=Count("id"), first=Max("date"))
+        .annotate(total=Sum("amount"), n=Count("id"))
         .order_by("measure_id", "-total", "purpose")
     ):
-        by_source = spent[row["measure_id"]]
-        by_source[row["source"]] = by_source.get(row["source"], ZERO) + row["total"]
-        items[row["measure_id"]].append(row)
+        by_source = spent[group["measure_id"]]
+        by_source[group["source"]] = by_source.get(group["source"], ZERO) + group["total"]
+        items[group["measure_id"]].append(group)
 
     activity_counts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in (
+    for group in (
         Activity.objects.filter(in_period)
         .values("measure_id", "type")
         .annotate(n=Count("id"), mayor=Count("id", filter=Q(by_mayor=True)))
         .order_by("measure_id", "type")
     ):
-        activity_counts[row["measure_id"]].append(row)
+        activity_counts[group["measure_id"]].append(group)
 
     indicators = list(Indicator.objects.filter(programme=programme).order_by("order", "pk"))
     targets = dict(
@@ -145,7 +145,7 @@ def report_data(*, programme: Programme, period: Period) -> dict[str, Any]:
         else:
             actual = value.actual if value is not None else None
             evidence = value.evidence if value is not None else ""
-        row = {
+        indicator_row = {
             "code": indicator.code,
             "name": indicator.name,
             "unit": indicator.unit_of_measure,
@@ -154,8 +154,8 @@ def report_data(*, programme: Programme, period: Period) -> dict[str, Any]:
             "actual": _number(actual),
             "evidence": evidence,
         }
-        indicator_rows[indicator.measure_id].append(row)
-        by_code[indicator.code] = row
+        indicator_rows[indicator.measure_id].append(indicator_row)
+        by_code[indicator.code] = indicator_row
 
     totals_plan = dict.fromkeys(SOURCES, ZERO)
     totals_spent = dict.fromkeys(SOURCES, ZERO)
@@ -381,15 +381,17 @@ def programme_progress(*, programme: Programme, quarter: Period) -> ProgrammePro
             .values_list("measure_id", "unit_id")
             .distinct()
         )
-    for model in (IndicatorValue, Narrative):  # type: ignore[assignment]
-        reported.update(
-            model.objects.filter(programme=programme, year=year, quarter__in=[quarter.quarter])
-            .values_list("measure_id", "unit_id")
-            .distinct()
-        )
-    indicators = list(
-        Indicator.objects.filter(programme=programme).order_by("order", "pk")
+    reported.update(
+        IndicatorValue.objects.filter(programme=programme, year=year, quarter=quarter.quarter)
+        .values_list("measure_id", "unit_id")
+        .distinct()
     )
+    reported.update(
+        Narrative.objects.filter(programme=programme, year=year, quarter=quarter.quarter)
+        .values_list("measure_id", "unit_id")
+        .distinct()
+    )
+    indicators = list(Indicator.objects.filter(programme=programme).order_by("order", "pk"))
     targets = dict(
         IndicatorTarget.objects.filter(indicator__programme=programme, year=year).values_list(
             "indicator_id", "planned"

@@ -226,9 +226,7 @@ def _entry_unit(measure: Measure, unit: OrgUnit | None, actor: Actor) -> OrgUnit
     responsible = list(measure.responsible_units.all())
     if unit is not None:
         if not any(unit.path.startswith(r.path) for r in responsible):
-            raise ApplicationError(
-                "Підрозділ не є відповідальним за цей захід.", field="unit"
-            )
+            raise ApplicationError("Підрозділ не є відповідальним за цей захід.", field="unit")
         return unit
     if len(responsible) == 1:
         return responsible[0]
@@ -334,11 +332,7 @@ def programme_update(*, actor: Actor, programme: Programme, **changes: Any) -> P
         raise ApplicationError("Програма з таким кодом уже існує.", field="code")
     first, last = date(fields["year_from"], 1, 1), date(fields["year_to"], 12, 31)
     for model in (Activity, SpendingEntry):
-        if (
-            model.objects.filter(programme=programme)
-            .exclude(date__range=(first, last))
-            .exists()
-        ):
+        if model.objects.filter(programme=programme).exclude(date__range=(first, last)).exists():
             raise ApplicationError(
                 "Є записи поза новими роками програми; спочатку виправте їх.", field="year_from"
             )
@@ -631,7 +625,7 @@ def activity_create(
     actor: Actor,
     programme: Programme,
     measure: Measure,
-    type: str,  # noqa: A002  (the domain's word)
+    type: str,
     date: date | str,
     title: str,
     place: str = "",
@@ -827,7 +821,9 @@ def narrative_set(
     check_period_in_programme(programme, period)
     _ensure_period_unlocked(programme, period)
     text = clean_text(text, "text")
-    check_placeholders(text, indicator_codes=set(programme.indicators.values_list("code", flat=True)))
+    check_placeholders(
+        text, indicator_codes=set(programme.indicators.values_list("code", flat=True))
+    )
     row = Narrative.objects.filter(
         measure=measure, year=period.year, quarter=period.quarter
     ).first()

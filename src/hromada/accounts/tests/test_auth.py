@@ -427,6 +427,7 @@ def test_password_reset_by_email_end_to_end(client):
     assert response["Location"] == "/accounts/password/reset/done/"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [user.email]
+    assert mail.outbox[0].subject == "[hromada] Відновлення пароля"
 
     form_page = client.get(_link(mail.outbox[0]), follow=True)
     assert form_page.status_code == 200
@@ -494,6 +495,7 @@ def test_signup_then_verify_email_then_log_in(client):
     assert client.get("/cabinet/").status_code == 302
 
     confirmation = [m for m in mail.outbox if SIGNUP["email"] in m.to][-1]
+    assert confirmation.subject == "[hromada] Підтвердьте адресу електронної пошти"
     link = _link(confirmation)
     page = client.get(link)
     assert page.status_code == 200

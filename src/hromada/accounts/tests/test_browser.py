@@ -62,7 +62,7 @@ def test_org_screens_render_and_are_accessible(
     screenshot(page, "org-tree")
     division_link = page.get_by_role("link", name="MR-1-1 Бюджетний відділ")
     assert not division_link.is_visible()  # deeper levels start collapsed
-    page.locator("details:has(a:text('MR-1-1')) > summary").last.click()
+    page.get_by_text("Підпорядковані підрозділи: 1").last.click()
     division_link.click()
     assert page.get_by_role("heading", name="Бюджетний відділ").is_visible()
     axe_check(page)

@@ -50,6 +50,21 @@ def test_org_tree_sends_anonymous_visitors_to_login(client):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_org_tree_query_count_does_not_grow_with_units(
+    login, city_admin, city, django_assert_max_num_queries
+):
+    parent = city.a1
+    for _ in range(40):
+        parent = OrgUnit.objects.create(
+            code=f"D{parent.pk}", name="Рівень", kind="sector", parent=parent
+        )
+    client = login(city_admin)
+    client.get(reverse("accounts:org_tree"))  # warm up: sessions, content types
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("accounts:org_tree"))
+    assert response.status_code == 200
+
+
 def test_staff_navigation_lists_organisation_and_people(login, city):
     client = login(staff_with_role(Role.EXECUTOR, city.a1))
     html = client.get(reverse("staff_home")).content.decode()
@@ -231,7 +246,7 @@ def test_people_list_query_count_does_not_grow_with_people(
         EmploymentFactory()
     client = login(city_admin)
     client.get(reverse("accounts:people_list"))  # warm up: sessions, content types
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("accounts:people_list"))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 31

@@ -359,8 +359,8 @@ def test_an_event_cannot_be_deleted_through_the_orm():
 def test_database_refuses_to_update_an_event():
     _append(2)
     install_append_only_guard(connection)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        AuditEvent.objects.filter(seq=1).update(action="test.other")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'test.other' WHERE seq = 1")
     assert verify_chain() == (2, None)
 
 
@@ -429,3 +429,13 @@ def test_concurrent_appends_keep_one_gapless_valid_chain():
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, total + 1))
     assert verify_chain() == (total, None)
+
+
+@pytest.mark.django_db
+def test_the_orm_refuses_bulk_update_and_delete_of_events():
+    _append(1)
+    with pytest.raises(RuntimeError):
+        AuditEvent.objects.filter(seq=1).update(action="test.other")
+    with pytest.raises(RuntimeError):
+        AuditEvent.objects.all().delete()
+    assert verify_chain() == (1, None)

@@ -60,11 +60,15 @@ def safe_member_path(name: str) -> PurePosixPath:
 def extract(archive: Path, into: Path) -> dict[str, Any]:
     """Extract regular files and directories only (no links, devices or escaping paths)."""
     try:
-        tar = tarfile.open(archive, "r:gz")
+        tar = tarfile.open(archive, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (OSError, tarfile.TarError) as exc:
         raise CommandError(f"{archive} is not a hromada backup: {exc}") from exc
     with tar:
-        for member in tar.getmembers():
+        try:
+            members = tar.getmembers()
+        except (OSError, tarfile.TarError) as exc:
+            raise CommandError(f"{archive} is not a hromada backup: {exc}") from exc
+        for member in members:
             rel = safe_member_path(member.name)
             target = into.joinpath(*rel.parts)
             if member.isdir():

@@ -1,0 +1,78 @@
+"""Profile pages in-process: queries per request and where the Python time goes.
+
+    scripts/with-postgres.sh .venv/bin/python bench/profile_pages.py / /staff/ /healthz
+
+Migrates the throwaway database, loads the demo city, logs the bench user in (as
+bench/run.py does) and requests each page N times through Django's test client under
+cProfile ("anon:/path": without the session); prints the mean time, the queries of one
+request and the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "hromada.config.settings",
+        "HROMADA_DATA_DIR": tempfile.mkdtemp(prefix="hromada-profile-"),
+        "HROMADA_BENCH_VIEWS": "1",
+        "DEBUG": "False",
+        "LOG_LEVEL": "WARNING",
+        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    os.environ.update(env)
+    from run import hromada, staff_session_cookie  # the bench's own login
+
+    hromada("migrate", "--noinput", "-v0", env=dict(os.environ))
+    hromada("demo", env=dict(os.environ))
+    cookie = staff_session_cookie(dict(os.environ))
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for spec in args.paths:
+        # "anon:/path" requests the page without the staff session.
+        anonymous = spec.startswith("anon:")
+        path = spec.removeprefix("anon:")
+        client = Client()
+        if not anonymous:
+            client.cookies["sessionid"] = cookie
+        for _ in range(5):
+            client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(path).status_code
+        who = "anonymous" if anonymous else "staff session"
+        print(f"\n=== {path} ({who}): status {status}, {len(queries)} queries")
+        for q in queries.captured_queries:
+            print(f"  {q['time']}s  {q['sql'][:160]}")
+        profiler = cProfile.Profile()
+        start = time.perf_counter()
+        profiler.enable()
+        for _ in range(args.n):
+            client.get(path)
+        profiler.disable()
+        elapsed = time.perf_counter() - start
+        print(f"  mean {elapsed / args.n * 1000:.2f} ms per request (in-process, profiled)")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
