@@ -95,6 +95,7 @@ from hromada.accounts.models import (
 )
 from hromada.accounts.roles import Role
 from hromada.core.audit import audit_record
+from hromada.core.calendar import holidays_working_period_create
 
 DEFAULT_SEED = 2015
 DEFAULT_OFFICIALS = 760
@@ -824,6 +825,11 @@ def load_demo(*, seed: int = DEFAULT_SEED, officials: int = DEFAULT_OFFICIALS) -
         substitutions=len(substitutions),
         seconds=round(time.monotonic() - began, 2),
         names_digest=plan.names_digest(),
+    )
+    # Under martial law (from 24.02.2022) public holidays are working days; the demo city
+    # runs under it, so its terms count holidays as working days.
+    holidays_working_period_create(
+        start=date(2022, 2, 24), note="Воєнний стан (Указ Президента № 64/2022)"
     )
     audit_record(
         actor=None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -30,7 +32,23 @@ def current_request_context() -> RequestContext | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client's address (REMOTE_ADDR; a proxy must set it, e.g. gunicorn's)."""
+    """Return the client's address.
+
+    Behind N trusted reverse proxies (TRUSTED_PROXY_COUNT), the client is the N-th
+    address from the right of X-Forwarded-For: entries further left are client-supplied
+    and could be forged. Without proxies, REMOTE_ADDR.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [
+            a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= hops:
+            candidate = forwarded[-hops]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 
