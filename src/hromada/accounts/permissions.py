@@ -377,3 +377,83 @@ add_perm("control.review_assignment", staff & (_acts_for_attr("reviewer_id") | c
 add_perm("control.decide_extension", staff & _acts_for_attr("decider_id"))
 # Without an object: may open the statistics at all; with a unit: may see that unit's figures.
 add_perm("control.view_statistics", staff & scoped(Role.HEAD, Role.CONTROLLER))
+
+
+# --- Documents (hromada.documents) --------------------------------------------------------------
+# A public document is open to all staff. One "for official use" or with personal data is
+# open only to: the registering office (operators over its body), controllers and heads
+# over its body, the people named on it (registered, addressed, prepared, signs, approves),
+# the participants of its resolutions (author, controller, executors) and the heads over
+# those executors. documents.selectors.visible_documents_q is the query-side twin.
+
+
+def document_participant(user: Any, doc: Any) -> bool:
+    """Return whether the user (or someone they act for) takes part in the document's work."""
+    ids = acting_for_ids(user)
+    if {doc.registered_by_id, doc.addressee_id, doc.author_id, doc.signer_id} & ids:
+        return True
+    from django.contrib.contenttypes.models import ContentType
+
+    from hromada.control.models import Assignment, Resolution
+
+    resolutions = Resolution.objects.filter(
+        item_type=ContentType.objects.get_for_model(doc), item_id=doc.pk
+    )
+    if resolutions.filter(
+        Q(author_id__in=ids) | Q(controller_id__in=ids) | Q(entered_by_id__in=ids)
+    ).exists():
+        return True
+    assignments = Assignment.objects.filter(resolution__in=resolutions)
+    if assignments.filter(executor_id__in=ids).exists():
+        return True
+    if has_role(user, Role.HEAD) and assignments.filter(scope_q(user, [Role.HEAD])).exists():
+        return True
+    return bool(doc.approvals.filter(official_id__in=ids).exists())
+
+
+@rule_predicate
+def may_see_document(user: Any, doc: Any = None) -> bool:
+    if doc is None or doc.access == "public":
+        return True
+    if role_covers(user, [Role.OPERATOR, Role.CONTROLLER, Role.HEAD], doc):
+        return True
+    return document_participant(user, doc)
+
+
+@rule_predicate
+def executes_document(user: Any, doc: Any = None) -> bool:
+    """The user executes an assignment under a resolution on the document."""
+    if doc is None:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    from hromada.control.models import Assignment
+
+    return bool(
+        Assignment.objects.filter(
+            resolution__item_type=ContentType.objects.get_for_model(doc),
+            resolution__item_id=doc.pk,
+            executor_id__in=acting_for_ids(user),
+        ).exists()
+    )
+
+
+registering_office = scoped(Role.OPERATOR)
+add_perm("documents.view_document", staff & may_see_document)
+# Checked against a Journal (its body).
+add_perm("documents.register", staff & registering_office)
+add_perm("documents.change_document", staff & registering_office)
+add_perm(
+    "documents.attach_file",
+    staff & (registering_office | _acts_for_attr("author_id") | executes_document),
+)
+add_perm("documents.prepare_answer", staff & (registering_office | executes_document))
+add_perm("documents.edit_draft", staff & (_acts_for_attr("author_id") | registering_office))
+# Checked against an Approval.
+add_perm("documents.approve", staff & _acts_for_attr("official_id"))
+add_perm("documents.sign", staff & _acts_for_attr("signer_id"))
+# Checked against a body (OrgUnit), a CaseFile or a DestructionAct.
+add_perm("documents.manage_cases", staff & scoped(Role.OPERATOR, Role.ADMIN))
+add_perm("documents.approve_destruction", staff & scoped(Role.HEAD))
+add_perm("documents.manage_journals", staff & scoped(Role.ADMIN))
+add_perm("documents.manage_correspondents", staff & anywhere(Role.OPERATOR, Role.ADMIN))

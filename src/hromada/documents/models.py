@@ -67,6 +67,9 @@ class Journal(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def permission_units(self) -> list[Any]:
+        return [self.body]
+
     @property
     def counter_key(self) -> str:
         return f"documents:{self.pk}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -34,7 +35,8 @@ from hromada.accounts.models import (
 )
 from hromada.accounts.permissions import role_covers
 from hromada.accounts.roles import Role
-from hromada.core.models import AuditEvent
+from hromada.core.calendar import is_working_day
+from hromada.core.models import AuditEvent, HolidaysWorkingPeriod
 
 SMALL = 160  # enough officials for every unit to have a head, small enough to be quick
 
@@ -160,10 +162,20 @@ def test_loading_records_one_audit_event_with_the_counts() -> None:
     load_demo(officials=SMALL)
     load_demo(officials=SMALL)
 
-    event = AuditEvent.objects.get()
-    assert event.action == "demo.loaded"
+    event = AuditEvent.objects.get(action="demo.loaded")
     assert event.data["officials"] == SMALL
     assert event.object_repr == "Міська рада"
+
+
+@pytest.mark.django_db
+def test_the_demo_city_counts_holidays_as_working_days_under_martial_law() -> None:
+    load_demo(officials=0)
+    load_demo(officials=0)
+
+    period = HolidaysWorkingPeriod.objects.get()
+    assert period.start == date(2022, 2, 24)
+    assert period.end is None
+    assert is_working_day(date(2025, 1, 1))  # New Year on a Wednesday: worked under martial law
 
 
 @pytest.mark.django_db
