@@ -22,4 +22,9 @@ cpSync(join(nm, "govuk-frontend/dist/govuk/assets/images"), join(out, "govuk/ass
 cpSync(join(nm, "govuk-frontend/dist/govuk/govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
 cpSync(join(nm, "htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
 cpSync(join(nm, "chart.js/dist/chart.umd.min.js"), join(out, "chart.umd.min.js"));
+// Its source map too: collectstatic's manifest storage follows the sourceMappingURL comment.
+cpSync(join(nm, "chart.js/dist/chart.umd.min.js.map"), join(out, "chart.umd.min.js.map"));
+// Portal maps: Leaflet and its marker clustering (CSS, JS and marker images).
+cpSync(join(nm, "leaflet/dist"), join(out, "leaflet"), { recursive: true });
+cpSync(join(nm, "leaflet.markercluster/dist"), join(out, "leaflet.markercluster"), { recursive: true });
 console.log("front-end built into", out);

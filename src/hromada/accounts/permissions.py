@@ -457,3 +457,13 @@ add_perm("documents.manage_cases", staff & scoped(Role.OPERATOR, Role.ADMIN))
 add_perm("documents.approve_destruction", staff & scoped(Role.HEAD))
 add_perm("documents.manage_journals", staff & scoped(Role.ADMIN))
 add_perm("documents.manage_correspondents", staff & anywhere(Role.OPERATOR, Role.ADMIN))
+
+
+# --- Portal (hromada.portal) ---------------------------------------------------------------
+# Staff of a resource's owner unit (editors, operators, heads, admins of that unit) keep its
+# objects up to date; building passports are kept by the housing policy unit's staff.
+_portal_keepers = scoped(Role.EDITOR, Role.OPERATOR, Role.HEAD, Role.ADMIN, Role.EXECUTOR)
+add_perm("portal.change_objects", staff & _portal_keepers)
+add_perm("portal.import_objects", staff & _portal_keepers)
+add_perm("portal.change_schema", staff & scoped(Role.ADMIN))
+add_perm("portal.change_passport", staff & anywhere(Role.EDITOR, Role.ADMIN))

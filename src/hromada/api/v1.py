@@ -10,6 +10,9 @@ from hromada.control.api import (
     ExtensionViewSet,
     ResolutionViewSet,
 )
+from hromada.documents.api import CorrespondentViewSet, DocumentViewSet, JournalViewSet
+from hromada.portal.api import ROUTES as PORTAL_ROUTES
+from hromada.portal.api import PortalSearchView
 from hromada.programs.api import ROUTES as PROGRAMS_ROUTES
 
 router = DefaultRouter()
@@ -19,10 +22,18 @@ router.register("people", PersonViewSet, basename="person")
 router.register("control/assignments", AssignmentViewSet, basename="control-assignment")
 router.register("control/resolutions", ResolutionViewSet, basename="control-resolution")
 router.register("control/extensions", ExtensionViewSet, basename="control-extension")
+router.register(
+    "documents/correspondents", CorrespondentViewSet, basename="documents-correspondent"
+)
+router.register("documents/journals", JournalViewSet, basename="documents-journal")
+router.register("documents", DocumentViewSet, basename="document")
 for prefix, viewset, basename in PROGRAMS_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in PORTAL_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
+    path("portal/search/", PortalSearchView.as_view(), name="portal-search"),
     path("control/discipline/", DisciplineView.as_view(), name="control-discipline"),
     *router.urls,
 ]

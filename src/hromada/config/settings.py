@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "hromada.programs",
     "hromada.control",
     "hromada.documents",
+    "hromada.portal",
     "hromada.api",
 ]
 
@@ -330,8 +331,30 @@ HROMADA_CONTROL_REMINDER_DAYS: dict[str, list[int]] = {
 }
 # "My work" shows as "due soon" what is due within this many days.
 HROMADA_CONTROL_DUE_SOON_DAYS = env.int("HROMADA_CONTROL_DUE_SOON_DAYS", default=7)
+# The daily reminder sweep runs at this hour (local time), see `hromada control remind --daily`.
+HROMADA_CONTROL_SWEEP_HOUR = env.int("HROMADA_CONTROL_SWEEP_HOUR", default=7)
 # Where the platform is reached, for links in e-mails sent outside a request.
 HROMADA_BASE_URL = env.str("HROMADA_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Portal and resource centre (docs/portal.md) ------------------------------
+# Map tiles: a URL template such as "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+# empty (default): no tiles are loaded and the map shows the points on a plain background.
+HROMADA_PORTAL_TILE_URL = env.str("HROMADA_PORTAL_TILE_URL", default="")
+HROMADA_PORTAL_TILE_ATTRIBUTION = env.str(
+    "HROMADA_PORTAL_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
+)
+# The city's bounding box (south, west, north, east): imported coordinates must lie in it.
+HROMADA_CITY_BBOX = tuple(
+    env.list("HROMADA_CITY_BBOX", cast=float, default=[47.60, 33.10, 48.15, 33.65])
+)
+# A kiosk returns to its start screen after this many idle seconds.
+HROMADA_KIOSK_IDLE_SECONDS = env.int("HROMADA_KIOSK_IDLE_SECONDS", default=90)
+# Open data licence of the portal's datasets (DCAT catalogue).
+HROMADA_OPENDATA_LICENSE = env.str(
+    "HROMADA_OPENDATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/"
+)
+# How long public portal pages and map points stay cached (seconds); writes invalidate them.
+HROMADA_PORTAL_CACHE_SECONDS = env.int("HROMADA_PORTAL_CACHE_SECONDS", default=300)
 
 # SQLite cannot enforce "one role per user, role and unit" when the unit is NULL;
 # accounts.services enforces it on every database, PostgreSQL also by constraint.

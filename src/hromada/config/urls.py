@@ -4,8 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from hromada.portal.views import home as portal_home
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The portal's home is the site's "/" (it takes core's place and its url name "home").
+    path("", portal_home, name="home"),
     path("", include("hromada.core.urls")),
+    path("", include("hromada.portal.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("hromada.accounts.urls")),
     path("", include("hromada.programs.urls")),

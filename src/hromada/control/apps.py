@@ -29,6 +29,7 @@ def _register() -> None:
             key="my-work", title=cast(str, _("Моя робота")), render=views.my_work_panel, order=5
         )
     )
+    registry.add_demo_loader("control-reminders", _keep_sweep_scheduled, order=200)
     registry.add_panel(
         DashboardPanel(
             key="overdue-by-unit",
@@ -38,6 +39,13 @@ def _register() -> None:
             order=30,
         )
     )
+
+
+def _keep_sweep_scheduled() -> str | None:
+    """Keep the daily reminder sweep queued on a demo installation (`make run` runs the demo)."""
+    from hromada.control.tasks import schedule_daily_sweep
+
+    return "Daily reminder sweep queued for the task worker." if schedule_daily_sweep() else None
 
 
 class ControlConfig(AppConfig):

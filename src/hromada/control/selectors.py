@@ -56,22 +56,26 @@ class MyWork:
         )
 
 
-def my_work(*, user: Any, today: date | None = None, limit: int = 200) -> MyWork:
-    """Return the user's (and those they act for) assignments, reviews and decisions to make."""
+def my_work(*, user: Any, today: date | None = None, limit: int = 100) -> MyWork:
+    """Return the user's (and those they act for) assignments, reviews and decisions to make.
+
+    Each list is bounded (the page stays fast for someone with thousands of assignments);
+    the dashboard counts and the statistics give the totals.
+    """
     today = today or timezone.localdate()
     ids = acting_for_ids(user)
-    mine = _assignment_list(Assignment.objects.open().filter(executor_id__in=ids))
-    owed = list(mine.filter(state__in=Assignment.OWED_STATES)[:limit])
+    mine = _assignment_list(Assignment.objects.filter(executor_id__in=ids))
+    owed = mine.filter(state__in=Assignment.OWED_STATES)
     soon = today + timedelta(days=due_soon_days())
     to_resolve: list[WaitingItem] = []
     for controlled in controlled_types():
         if controlled.awaiting_resolution is not None:
             to_resolve.extend(controlled.awaiting_resolution(user))
     return MyWork(
-        overdue=[a for a in owed if a.due_date < today],
-        due_soon=[a for a in owed if today <= a.due_date <= soon],
-        later=[a for a in owed if a.due_date > soon],
-        reported=list(mine.filter(state=State.REPORTED)[:limit]),
+        overdue=list(owed.filter(due_date__lt=today)[:limit]),
+        due_soon=list(owed.filter(due_date__gte=today, due_date__lte=soon)[:limit]),
+        later=list(owed.filter(due_date__gt=soon)[: limit // 4]),
+        reported=list(mine.filter(state=State.REPORTED)[: limit // 4]),
         to_review=list(
             _assignment_list(Assignment.objects.filter(state=State.REPORTED, reviewer_id__in=ids))[
                 :limit

@@ -28,8 +28,11 @@ BUILT_IN = [
     ("{{ correspondent }}", False),
     ("{{ correspondent_address }}", False),
     ("", False),
-    ("На № {{ correspondent_number }} від {{ correspondent_date }} "
-     "(вх. № {{ incoming_index }} від {{ incoming_date }})", False),
+    (
+        "На № {{ correspondent_number }} від {{ correspondent_date }} "
+        "(вх. № {{ incoming_index }} від {{ incoming_date }})",
+        False,
+    ),
     ("Про {{ summary }}", True),
     ("", False),
     ("{{ text }}", False),
@@ -43,8 +46,8 @@ BUILT_IN = [
 def _built_in_template() -> Any:
     doc = DocxDocument()
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
     for text, bold in BUILT_IN:
         paragraph = doc.add_paragraph()
         run = paragraph.add_run(text)
@@ -65,9 +68,7 @@ def _fill(paragraph: Any, values: dict[str, str]) -> None:
 def _position(user: Any) -> str:
     from hromada.accounts.models import Employment
 
-    employment = (
-        Employment.objects.current().filter(user=user).select_related("position").first()
-    )
+    employment = Employment.objects.current().filter(user=user).select_related("position").first()
     return employment.position.title.capitalize() if employment else ""
 
 

@@ -76,9 +76,10 @@ def filter_text(qs: QuerySet[Any], query: str, field: str = "search_text") -> Qu
         return qs
     if connection.vendor == "postgresql":
         raw = " & ".join(_tsquery_term(t) for t in terms)
-        return qs.annotate(_search=SearchVector(field, config="simple")).filter(
+        found: QuerySet[Any] = qs.annotate(_search=SearchVector(field, config="simple")).filter(
             _search=SearchQuery(raw, search_type="raw", config="simple")
         )
+        return found
     condition = Q()
     for term in terms:
         condition &= Q(**{f"{field}__contains": f" {term} "})

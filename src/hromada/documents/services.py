@@ -21,7 +21,12 @@ from hromada.accounts.roles import Role
 from hromada.core.audit import audit_record
 from hromada.core.exceptions import ApplicationError
 from hromada.core.notifications import notify
-from hromada.core.numbering import register_number, validate_index_template
+from hromada.core.numbering import (
+    format_index,
+    next_number,
+    register_number,
+    validate_index_template,
+)
 from hromada.core.uploads import DOCUMENTS, validate_upload
 from hromada.documents import search
 from hromada.documents.models import (
@@ -89,16 +94,20 @@ def check_files(files: Sequence[Any], *, field: str = "files") -> None:
 
 def refresh_search_text(document: Document) -> None:
     """Rebuild a document's search text from its card and its files' recognised text."""
-    ocr = FileVersion.objects.filter(file__document=document, destroyed_at__isnull=True).exclude(
-        ocr_text=""
-    ).values_list("ocr_text", flat=True)
+    ocr: list[str] = []
+    if document.pk is not None:
+        ocr = list(
+            FileVersion.objects.filter(file__document=document, destroyed_at__isnull=True)
+            .exclude(ocr_text="")
+            .values_list("ocr_text", flat=True)
+        )
     document.search_text = search.document_search_text(
         summary=document.summary,
         reg_index=document.reg_index,
         correspondent=document.correspondent.name if document.correspondent else "",
         correspondent_number=document.correspondent_number,
         doc_kind=document.doc_kind,
-        extra=list(ocr),
+        extra=ocr,
     )
 
 
@@ -247,9 +256,7 @@ def _check_card(journal: Journal, card: Card, today: date) -> str:
             _("Індекс цього журналу містить індекс справи: оберіть справу."), field="case_file"
         )
     if card.addressee is not None and not has_role(card.addressee, Role.HEAD):
-        raise ApplicationError(
-            _("Адресатом може бути лише керівник."), field="addressee"
-        )
+        raise ApplicationError(_("Адресатом може бути лише керівник."), field="addressee")
     return summary
 
 
@@ -270,18 +277,21 @@ def _check_case(case: CaseFile, body: OrgUnit, year: int) -> None:
 
 def _number(journal: Journal, document: Document, today: date) -> None:
     """Take the journal's next number for this year and write the index onto the document."""
-    seq, index = register_number(
-        journal=journal.counter_key,
-        year=today.year,
-        template=journal.index_template,
-        case=document.case_file.index if document.case_file else "",
-        unit=journal.body.code,
-        journal=journal.code,
-        correspondent=(document.correspondent.code if document.correspondent else "") or "",
-        executor="",
-        topic="",
-        letter="",
-    )
+    context = {
+        "year": today.year,
+        "case": document.case_file.index if document.case_file else "",
+        "unit": journal.body.code,
+        # `journal` is also register_number()'s keyword for the counter, hence the two calls.
+        "journal": journal.code,
+        "correspondent": (document.correspondent.code if document.correspondent else "") or "",
+        "executor": "",
+        "topic": "",
+        "letter": "",
+    }
+    # A dry run checks the template before a number is taken (a bad one never costs one).
+    format_index(journal.index_template, seq=0, **context)
+    seq = next_number(journal=journal.counter_key, year=today.year)
+    index = format_index(journal.index_template, seq=seq, **context)
     document.year = today.year
     document.seq = seq
     document.reg_index = index
@@ -411,13 +421,21 @@ def document_register(
 
 @transaction.atomic
 def document_update_card(
-    *, document_id: int, actor: User, case_file: CaseFile | None | Any = ..., **changes: Any
+    *, document_id: int, actor: User, case_file: CaseFile | Any | None = ..., **changes: Any
 ) -> Document:
     """Correct a registered document's card (not its number); every change is audited."""
     document = Document.objects.select_for_update().get(pk=document_id)
     require(actor, "documents.change_document", document)
-    allowed = {"summary", "doc_kind", "pages", "attachments_count", "access", "addressee",
-               "correspondent_number", "correspondent_date"}
+    allowed = {
+        "summary",
+        "doc_kind",
+        "pages",
+        "attachments_count",
+        "access",
+        "addressee",
+        "correspondent_number",
+        "correspondent_date",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ApplicationError(_("Ці поля не змінюються: %(f)s.") % {"f": ", ".join(unknown)})
@@ -429,8 +447,9 @@ def document_update_card(
             _check_case(case_file, document.unit, case_file.year)
         before["case_file"] = document.case_file_id
         document.case_file = case_file
-    document.summary = _text(document.summary, field="summary", label=_("Короткий зміст"),
-                             limit=MAX_SUMMARY)
+    document.summary = _text(
+        document.summary, field="summary", label=_("Короткий зміст"), limit=MAX_SUMMARY
+    )
     refresh_search_text(document)
     document.save()
     audit_record(
@@ -444,7 +463,11 @@ def document_update_card(
 
 @transaction.atomic
 def document_attach_file(
-    *, document_id: int, actor: User, upload: Any, kind: str = DocumentFile.Kind.IMAGE,
+    *,
+    document_id: int,
+    actor: User,
+    upload: Any,
+    kind: str = DocumentFile.Kind.IMAGE,
     title: str = "",
 ) -> DocumentFile:
     """Attach a file (the electronic image or an attachment) to a document."""
@@ -560,8 +583,13 @@ def answer_create(
     for order, official in enumerate(approvers, start=1):
         Approval.objects.create(document=answer, order=order, official=official)
     content = render_answer_docx(answer=answer, incoming=incoming, author=actor)
-    _add_file(answer, ContentFile(content, name="проєкт-відповіді.docx"), actor,
-              DocumentFile.Kind.DRAFT, _("Проєкт відповіді"))
+    _add_file(
+        answer,
+        ContentFile(content, name="проєкт-відповіді.docx"),
+        actor,
+        DocumentFile.Kind.DRAFT,
+        _("Проєкт відповіді"),
+    )
     refresh_search_text(answer)
     answer.save(update_fields=["search_text"])
     audit_record(
@@ -603,16 +631,17 @@ def answer_submit(*, document_id: int, actor: User) -> Document:
     document = Document.objects.select_for_update().get(pk=document_id)
     require(actor, "documents.edit_draft", document)
     if document.state != State.DRAFT:
-        raise ApplicationError(_("Надіслати на погодження можна лише проєкт."),
-                               code="invalid_state")
+        raise ApplicationError(
+            _("Надіслати на погодження можна лише проєкт."), code="invalid_state"
+        )
     last_round = document.approvals.aggregate(r=Max("round"))["r"] or 0
     pending = document.approvals.filter(state=Approval.State.PENDING).exists()
     if not pending and last_round:
         # A rejected draft goes round again to the same officials.
         officials = list(
-            document.approvals.filter(round=last_round).order_by("order").values_list(
-                "official_id", flat=True
-            )
+            document.approvals.filter(round=last_round)
+            .order_by("order")
+            .values_list("official_id", flat=True)
         )
         for order, official_id in enumerate(officials, start=1):
             Approval.objects.create(
@@ -627,9 +656,7 @@ def answer_submit(*, document_id: int, actor: User) -> Document:
 
 
 @transaction.atomic
-def approval_decide(
-    *, approval_id: int, actor: User, approve: bool, comment: str = ""
-) -> Approval:
+def approval_decide(*, approval_id: int, actor: User, approve: bool, comment: str = "") -> Approval:
     """Approve (the next official is asked) or reject (the draft returns to its author)."""
     approval = Approval.objects.select_for_update().select_related("document").get(pk=approval_id)
     require(actor, "documents.approve", approval)
@@ -642,8 +669,9 @@ def approval_decide(
             _("Спершу проєкт мають погодити посадові особи, вказані раніше."),
             code="invalid_state",
         )
-    comment = _text(comment, field="comment", label=_("Зауваження"), limit=5000,
-                    required=not approve)
+    comment = _text(
+        comment, field="comment", label=_("Зауваження"), limit=5000, required=not approve
+    )
     approval.state = Approval.State.APPROVED if approve else Approval.State.REJECTED
     approval.decided_by = actor
     approval.decided_at = timezone.now()
@@ -698,11 +726,19 @@ def document_sign(
     # The one who acted signs (themselves or for the absent head).
     document.signer = actor
     document.save(
-        update_fields=["state", "signed_at", "signature_kind", "signature_data", "signer",
-                       "updated_at"]
+        update_fields=[
+            "state",
+            "signed_at",
+            "signature_kind",
+            "signature_data",
+            "signer",
+            "updated_at",
+        ]
     )
     audit_record(
-        actor=actor, action="documents.document.signed", target=document,
+        actor=actor,
+        action="documents.document.signed",
+        target=document,
         data={"kind": signature_kind},
     )
     return document
@@ -713,8 +749,8 @@ def document_register_outgoing(
     *, document_id: int, actor: User, case_file: CaseFile | None = None
 ) -> Document:
     """Register a signed outgoing document in its journal (gapless number)."""
-    document = Document.objects.select_for_update().select_related("journal__body").get(
-        pk=document_id
+    document = (
+        Document.objects.select_for_update().select_related("journal__body").get(pk=document_id)
     )
     journal = document.journal
     require(actor, "documents.register", journal)
@@ -754,7 +790,9 @@ def document_dispatch(*, document_id: int, actor: User, channel: str) -> Documen
     document.channel = channel
     document.save(update_fields=["state", "dispatched_at", "channel", "updated_at"])
     audit_record(
-        actor=actor, action="documents.document.dispatched", target=document,
+        actor=actor,
+        action="documents.document.dispatched",
+        target=document,
         data={"channel": channel},
     )
     answered = Document.objects.filter(
@@ -762,7 +800,9 @@ def document_dispatch(*, document_id: int, actor: User, channel: str) -> Documen
     )
     for incoming in answered:
         _mark_executed(
-            incoming, actor, _("надано відповідь № %(index)s від %(date)s")
+            incoming,
+            actor,
+            _("надано відповідь № %(index)s від %(date)s")
             % {"index": document.reg_index, "date": _fmt(document.reg_date or _today())},
         )
     return document
@@ -792,8 +832,9 @@ def case_create(
             _("Тимчасовий строк зберігання — від 1 до 10 років."), field="storage_years"
         )
     if storage == CaseFile.Storage.LONG and not (storage_years and storage_years > 10):
-        raise ApplicationError(_("Тривалий строк зберігання — понад 10 років."),
-                               field="storage_years")
+        raise ApplicationError(
+            _("Тривалий строк зберігання — понад 10 років."), field="storage_years"
+        )
     if storage == CaseFile.Storage.PERMANENT:
         storage_years = None
     if CaseFile.objects.filter(body=body, year=year, index=index).exists():
@@ -803,11 +844,18 @@ def case_create(
             field="index",
         )
     case = CaseFile.objects.create(
-        body=body, year=year, index=index, title=title, storage=storage,
-        storage_years=storage_years, article=article.strip()[:50],
+        body=body,
+        year=year,
+        index=index,
+        title=title,
+        storage=storage,
+        storage_years=storage_years,
+        article=article.strip()[:50],
     )
     audit_record(
-        actor=actor, action="documents.case.created", target=case,
+        actor=actor,
+        action="documents.case.created",
+        target=case,
         data={"year": year, "index": index, "storage": storage, "years": storage_years},
     )
     return case
@@ -825,7 +873,9 @@ def document_file_to_case(*, document_id: int, actor: User, case_file: CaseFile)
     document.case_file = case_file
     document.save(update_fields=["case_file", "updated_at"])
     audit_record(
-        actor=actor, action="documents.document.filed", target=document,
+        actor=actor,
+        action="documents.document.filed",
+        target=document,
         data={"case": [before, case_file.pk]},
     )
     return document
@@ -858,7 +908,9 @@ def cases_close_year(*, body: OrgUnit, year: int, actor: User) -> int:
         state=CaseFile.State.CLOSED, closed_at=timezone.now()
     )
     audit_record(
-        actor=actor, action="documents.cases.closed_year", target=body,
+        actor=actor,
+        action="documents.cases.closed_year",
+        target=body,
         data={"year": year, "cases": ids},
     )
     return len(ids)
@@ -873,8 +925,11 @@ def destruction_candidates(*, body: OrgUnit, today: date | None = None) -> list[
         state=CaseFile.State.CLOSED,
         destruction_act__isnull=True,
     ).exclude(proposed_in__state__in=[DestructionAct.State.DRAFT, DestructionAct.State.APPROVED])
-    return [c for c in cases.order_by("year", "index") if c.retention_until
-            and c.retention_until <= today]
+    return [
+        c
+        for c in cases.order_by("year", "index")
+        if c.retention_until and c.retention_until <= today
+    ]
 
 
 @transaction.atomic
@@ -890,12 +945,12 @@ def destruction_act_propose(
     number, _index = register_number(
         journal=f"documents:destruction:{body.pk}", year=today.year, template="{seq}"
     )
-    act = DestructionAct.objects.create(
-        body=body, year=today.year, number=number, created_by=actor
-    )
+    act = DestructionAct.objects.create(body=body, year=today.year, number=number, created_by=actor)
     act.proposed.set(candidates)
     audit_record(
-        actor=actor, action="documents.destruction_act.proposed", target=act,
+        actor=actor,
+        action="documents.destruction_act.proposed",
+        target=act,
         data={"cases": [c.pk for c in candidates]},
     )
     return act
@@ -947,7 +1002,9 @@ def destruction_act_execute(*, act_id: int, actor: User) -> int:
     act.executed_at = now
     act.save(update_fields=["state", "executed_by", "executed_at", "updated_at"])
     audit_record(
-        actor=actor, action="documents.destruction_act.executed", target=act,
+        actor=actor,
+        action="documents.destruction_act.executed",
+        target=act,
         data={"cases": [c.pk for c in cases], "versions": destroyed},
     )
 

@@ -16,12 +16,26 @@ OCR_LANGUAGES = "ukr+eng"
 OCR_TIMEOUT_SECONDS = 600
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise OSError(f"{name} is not installed")
+    return path
+
+
 def _ocr_pdf(source: Path, workdir: Path) -> str:
     sidecar = workdir / "text.txt"
     subprocess.run(  # noqa: S603 - fixed arguments, our own temporary paths
         [
-            "ocrmypdf", "--quiet", "--skip-text", "-l", OCR_LANGUAGES, "--sidecar", str(sidecar),
-            str(source), str(workdir / "out.pdf"),
+            _tool("ocrmypdf"),
+            "--quiet",
+            "--skip-text",
+            "-l",
+            OCR_LANGUAGES,
+            "--sidecar",
+            str(sidecar),
+            str(source),
+            str(workdir / "out.pdf"),
         ],
         check=True,
         timeout=OCR_TIMEOUT_SECONDS,
@@ -32,7 +46,7 @@ def _ocr_pdf(source: Path, workdir: Path) -> str:
 
 def _ocr_image(source: Path) -> str:
     result = subprocess.run(  # noqa: S603 - fixed arguments, our own temporary paths
-        ["tesseract", str(source), "stdout", "-l", OCR_LANGUAGES],
+        [_tool("tesseract"), str(source), "stdout", "-l", OCR_LANGUAGES],
         check=True,
         timeout=OCR_TIMEOUT_SECONDS,
         capture_output=True,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from hromada.accounts.models import OrgUnit
 from hromada.programs.metrics import metric_choices
@@ -43,42 +44,42 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[t
 
 
 class ProgrammeForm(forms.Form):
-    code = forms.SlugField(label="Код", max_length=50, help_text="Напр. msv-2015; латиницею.")
-    title = forms.CharField(label="Назва програми", max_length=500)
+    code = forms.SlugField(label=_("Код"), max_length=50, help_text=_("Напр. msv-2015; латиницею."))
+    title = forms.CharField(label=_("Назва програми"), max_length=500)
     title_genitive = forms.CharField(
-        label="Назва в родовому відмінку",
+        label=_("Назва в родовому відмінку"),
         max_length=500,
         required=False,
-        help_text="Для заголовка звіту: «з виконання заходів Програми …».",
+        help_text=_("Для заголовка звіту: «з виконання заходів Програми …»."),
     )
-    year_from = forms.IntegerField(label="Рік початку", min_value=1990, max_value=2100)
-    year_to = forms.IntegerField(label="Рік завершення", min_value=1990, max_value=2100)
-    decision_number = forms.CharField(label="Номер рішення про затвердження", max_length=50)
+    year_from = forms.IntegerField(label=_("Рік початку"), min_value=1990, max_value=2100)
+    year_to = forms.IntegerField(label=_("Рік завершення"), min_value=1990, max_value=2100)
+    decision_number = forms.CharField(label=_("Номер рішення про затвердження"), max_length=50)
     decision_date = forms.DateField(
-        label="Дата рішення", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Дата рішення"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    coordinator_unit = UnitChoiceField(label="Відповідальний виконавець", queryset=_units())
-    description = forms.CharField(label="Опис", widget=forms.Textarea, required=False)
+    coordinator_unit = UnitChoiceField(label=_("Відповідальний виконавець"), queryset=_units())
+    description = forms.CharField(label=_("Опис"), widget=forms.Textarea, required=False)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Файл програми (JSON або YAML)")
+    file = forms.FileField(label=_("Файл програми (JSON або YAML)"))
 
 
 class MeasureForm(forms.Form):
-    number = forms.IntegerField(label="Номер заходу", min_value=1, max_value=999)
-    title = forms.CharField(label="Назва заходу", widget=forms.Textarea(attrs={"rows": 3}))
+    number = forms.IntegerField(label=_("Номер заходу"), min_value=1, max_value=999)
+    title = forms.CharField(label=_("Назва заходу"), widget=forms.Textarea(attrs={"rows": 3}))
     responsible_units = UnitMultipleChoiceField(
-        label="Відповідальні підрозділи",
+        label=_("Відповідальні підрозділи"),
         queryset=_units(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
 
 class FundingForm(forms.Form):
-    year = forms.TypedChoiceField(label="Рік", coerce=int)
-    source = forms.ChoiceField(label="Джерело", choices=FundingSource.choices)
-    amount = forms.CharField(label="Сума, грн", help_text="0 — прибрати план.")
+    year = forms.TypedChoiceField(label=_("Рік"), coerce=int)
+    source = forms.ChoiceField(label=_("Джерело"), choices=FundingSource.choices)
+    amount = forms.CharField(label=_("Сума, грн"), help_text=_("0 — прибрати план."))
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,19 +87,19 @@ class FundingForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    code = forms.SlugField(label="Код показника", max_length=60)
-    name = forms.CharField(label="Назва показника", max_length=500)
-    unit_of_measure = forms.CharField(label="Одиниця виміру", max_length=50)
-    metric_key = forms.ChoiceField(label="Обчислювати з даних платформи", required=False)
-    planned = forms.CharField(label="Планове значення на перший рік програми", required=False)
+    code = forms.SlugField(label=_("Код показника"), max_length=60)
+    name = forms.CharField(label=_("Назва показника"), max_length=500)
+    unit_of_measure = forms.CharField(label=_("Одиниця виміру"), max_length=50)
+    metric_key = forms.ChoiceField(label=_("Обчислювати з даних платформи"), required=False)
+    planned = forms.CharField(label=_("Планове значення на перший рік програми"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["metric_key"].choices = [("", "— ні, вводити вручну —"), *metric_choices()]  # type: ignore[attr-defined]
+        self.fields["metric_key"].choices = [("", _("— ні, вводити вручну —")), *metric_choices()]  # type: ignore[attr-defined]
 
 
 class _EntryForm(forms.Form):
-    measure = forms.ModelChoiceField(label="Захід", queryset=Measure.objects.none())
+    measure = forms.ModelChoiceField(label=_("Захід"), queryset=Measure.objects.none())
 
     def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,28 +109,28 @@ class _EntryForm(forms.Form):
 
 
 class ActivityForm(_EntryForm):
-    type = forms.ChoiceField(label="Вид заходу", choices=ActivityType.choices)
-    date = forms.DateField(label="Дата", widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(label="Назва", max_length=500)
-    place = forms.CharField(label="Місце", max_length=300, required=False)
-    participants = forms.CharField(label="Учасники", max_length=500, required=False)
-    attendance = forms.IntegerField(label="Кількість учасників", min_value=0, required=False)
-    by_mayor = forms.BooleanField(label="Проведено міським головою", required=False)
+    type = forms.ChoiceField(label=_("Вид заходу"), choices=ActivityType.choices)
+    date = forms.DateField(label=_("Дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Назва"), max_length=500)
+    place = forms.CharField(label=_("Місце"), max_length=300, required=False)
+    participants = forms.CharField(label=_("Учасники"), max_length=500, required=False)
+    attendance = forms.IntegerField(label=_("Кількість учасників"), min_value=0, required=False)
+    by_mayor = forms.BooleanField(label=_("Проведено міським головою"), required=False)
 
 
 class SpendingForm(_EntryForm):
-    date = forms.DateField(label="Дата", widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.CharField(label="Сума, грн", help_text="Напр. 18990 або 18 990,00.")
-    source = forms.ChoiceField(label="Джерело", choices=FundingSource.choices)
-    purpose = forms.CharField(label="Призначення", max_length=500)
+    date = forms.DateField(label=_("Дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.CharField(label=_("Сума, грн"), help_text=_("Напр. 18990 або 18 990,00."))
+    source = forms.ChoiceField(label=_("Джерело"), choices=FundingSource.choices)
+    purpose = forms.CharField(label=_("Призначення"), max_length=500)
 
 
 class IndicatorValueForm(forms.Form):
-    indicator = forms.ModelChoiceField(label="Показник", queryset=Indicator.objects.none())
-    period = forms.ChoiceField(label="Період")
-    actual = forms.CharField(label="Фактичне значення")
+    indicator = forms.ModelChoiceField(label=_("Показник"), queryset=Indicator.objects.none())
+    period = forms.ChoiceField(label=_("Період"))
+    actual = forms.CharField(label=_("Фактичне значення"))
     evidence = forms.CharField(
-        label="Підтвердження", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Підтвердження"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(
@@ -141,13 +142,15 @@ class IndicatorValueForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    period = forms.ChoiceField(label="Період")
+    period = forms.ChoiceField(label=_("Період"))
     text = forms.CharField(
-        label="Текст звіту за заходом",
+        label=_("Текст звіту за заходом"),
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
-        help_text="Кожен рядок — окремий абзац. Цифри з даних: {activities:press_conference}, "
-        "{spending}, {indicator:код} (див. документацію).",
+        help_text=_(
+            "Кожен рядок — окремий абзац. Цифри з даних: {activities:press_conference}, "
+            "{spending}, {indicator:код} (див. документацію)."
+        ),
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -156,7 +159,7 @@ class NarrativeForm(forms.Form):
 
 
 class ReportCreateForm(forms.Form):
-    period = forms.ChoiceField(label="Звітний період")
+    period = forms.ChoiceField(label=_("Звітний період"))
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +167,7 @@ class ReportCreateForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    decision_number = forms.CharField(label="Номер рішення міської ради", max_length=50)
+    decision_number = forms.CharField(label=_("Номер рішення міської ради"), max_length=50)
     decision_date = forms.DateField(
-        label="Дата рішення", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Дата рішення"), widget=forms.DateInput(attrs={"type": "date"})
     )

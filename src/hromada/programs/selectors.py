@@ -381,13 +381,15 @@ def programme_progress(*, programme: Programme, quarter: Period) -> ProgrammePro
             .values_list("measure_id", "unit_id")
             .distinct()
         )
+    # Figures and texts for the whole year are what units report in the last quarter.
+    quarters = [quarter.quarter, 0] if quarter.quarter == 4 else [quarter.quarter]
     reported.update(
-        IndicatorValue.objects.filter(programme=programme, year=year, quarter=quarter.quarter)
+        IndicatorValue.objects.filter(programme=programme, year=year, quarter__in=quarters)
         .values_list("measure_id", "unit_id")
         .distinct()
     )
     reported.update(
-        Narrative.objects.filter(programme=programme, year=year, quarter=quarter.quarter)
+        Narrative.objects.filter(programme=programme, year=year, quarter__in=quarters)
         .values_list("measure_id", "unit_id")
         .distinct()
     )

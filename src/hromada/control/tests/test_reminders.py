@@ -137,3 +137,30 @@ def test_a_sweep_interrupted_midway_loses_and_duplicates_nothing(org, hooks, tod
 def test_the_command_runs_the_sweep_here_with_now(org, assignment, capsys):
     call_command("control", "remind", "--now", "--date", assignment.due_date.isoformat())
     assert "sent 1 reminders" in capsys.readouterr().out
+
+
+def test_the_daily_sweep_is_queued_once_for_the_next_morning():
+    from datetime import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from hromada.control.tasks import next_sweep_time, schedule_daily_sweep
+
+    assert schedule_daily_sweep() is True
+    assert schedule_daily_sweep() is False
+    assert DBTaskResult.objects.count() == 1
+    morning = timezone.make_aware(datetime(2025, 3, 3, 6, 0))
+    assert timezone.localtime(next_sweep_time(morning)).hour == 7
+    evening = timezone.make_aware(datetime(2025, 3, 3, 20, 0))
+    assert timezone.localtime(next_sweep_time(evening)).day == 4
+
+
+def test_the_sweep_task_reschedules_itself(org, assignment):
+    from django_tasks_db.models import DBTaskResult
+
+    from hromada.control.tasks import sweep_reminders
+
+    result = sweep_reminders.call(reschedule=True)
+    assert "looked_at" in result
+    assert DBTaskResult.objects.filter(status="READY").count() == 1

@@ -30,11 +30,9 @@ def test_demo_file_imports_all_ten_measures_and_publishes_the_2015_report(demo_p
 
 
 def test_demo_file_holds_every_activity_series_of_the_seed(demo_programme):
-    counts = dict(
-        (t, Activity.objects.filter(programme=demo_programme, type=t).count())
-        for t in ("information_action", "broadcast", "press_conference", "citizens_gathering",
-                  "round_table", "delegation_visit", "training")
-    )  # fmt: skip
+    types = ("information_action", "broadcast", "press_conference", "citizens_gathering",
+             "round_table", "delegation_visit", "training")  # fmt: skip
+    counts = {t: Activity.objects.filter(programme=demo_programme, type=t).count() for t in types}
     assert counts == {
         "information_action": 85,  # 84 district actions + the GIZ campaign (measure 10)
         "broadcast": 52,

@@ -117,12 +117,15 @@ def test_docx_report_holds_every_seed_figure_in_its_measure(demo_programme):
 def test_pdf_report_holds_every_seed_figure_in_its_measure(demo_programme, tmp_path):
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render(document_for_period(demo_programme, Period(2015)), "pdf"))
-    text = subprocess.run(
+    text = subprocess.run(  # noqa: S603
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],  # noqa: S607
         capture_output=True, check=True, text=True,
     ).stdout  # fmt: skip
     assert_seed_figures(text, demo_programme)
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout  # noqa: S607
+    fonts = subprocess.run(  # noqa: S603
+        ["pdffonts", str(pdf)],  # noqa: S607
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
     assert "DejaVu" in fonts
 
 

@@ -175,8 +175,10 @@ def test_measure_page_query_count_does_not_grow_with_entries(
 ):
     client.force_login(setup.in_a)
     for day in range(1, 29):
-        services.activity_create(actor=None, programme=setup.programme, measure=setup.m1,
-                                 type="seminar", date=date(2025, 2, day), title=f"С{day}")  # fmt: skip
+        services.activity_create(
+            actor=None, programme=setup.programme, measure=setup.m1, type="seminar",
+            date=date(2025, 2, day), title=f"С{day}",
+        )  # fmt: skip
     with django_assert_max_num_queries(40):
         client.get(reverse("programs:measure", args=[setup.programme.pk, setup.m1.pk]))
 

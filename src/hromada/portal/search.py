@@ -1,0 +1,74 @@
+"""Ukrainian search over the portal: words are reduced to their dictionary form.
+
+"будинку", "будинки" and "будинок" all become "будинок" (pymorphy3 with its Ukrainian
+dictionary), when an object's or passport's ``search_text`` is built and when a query is
+parsed. A query matches rows whose search text has every query term as a word prefix
+(``" будинок"``), on SQLite and PostgreSQL alike. A term the dictionary does not know
+(a typo) is also tried without its last letter, so "аптекк" still finds "аптека".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Q
+
+_WORD = re.compile(r"[0-9A-Za-zА-ЩЬЮЯЄІЇҐа-щьюяєіїґ'ʼ’]+")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 8
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=100_000)
+def lemma(word: str) -> str:
+    """Return the dictionary form of a word in lower case; numbers stay as they are."""
+    word = word.lower().translate(_APOSTROPHES).strip("'")
+    if not word or not word.isalpha() or len(word) > 40:
+        return word
+    return str(_analyzer().parse(word)[0].normal_form)
+
+
+@lru_cache(maxsize=20_000)
+def _is_known(word: str) -> bool:
+    return bool(_analyzer().word_is_known(word))
+
+
+def normalise(*texts: str) -> str:
+    """Return the lemmas of the texts' words, space-separated, with a space at both ends."""
+    out = [lemma(w) for text in texts for w in _WORD.findall(text or "")]
+    return f" {' '.join(out)} " if out else ""
+
+
+def query_terms(query: str) -> list[str]:
+    """Return the distinct lemmas of a query (any input is safe: it is cut and tokenised)."""
+    terms: list[str] = []
+    for word in _WORD.findall((query or "")[:MAX_QUERY_CHARS]):
+        term = lemma(word)
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def matches(terms: list[str], field: str = "search_text") -> Q:
+    """Return a filter: every term is a word prefix in the field (typos get a shorter stem)."""
+    q = Q()
+    for term in terms:
+        one = Q(**{f"{field}__contains": f" {term}"})
+        if term.isalpha() and len(term) > 4 and not _is_known(term):
+            one |= Q(**{f"{field}__contains": f" {term[:-1]}"})
+        q &= one
+    return q
+
+
+def highlight_terms(terms: list[str]) -> list[str]:
+    """Return the stems to highlight in snippets (the lemma without its ending)."""
+    return [t[: max(3, len(t) - 2)] if len(t) > 4 else t for t in terms]

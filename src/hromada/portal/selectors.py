@@ -1,0 +1,221 @@
+"""Reads of the portal: catalogue, filtered object lists, map points, search, passports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from hromada.portal.models import (
+    AttributeType,
+    BuildingPassport,
+    District,
+    Resource,
+    ResourceObject,
+    Rubric,
+)
+from hromada.portal.schema import Attribute, parse_schema
+from hromada.portal.search import matches, query_terms
+
+
+def catalogue_stamp() -> str:
+    """Return a stamp that changes with every write to any resource (for cache keys)."""
+    agg = Resource.objects.aggregate(v=Sum("version"), n=Count("id"), r=Count("rubric", distinct=True))
+    return f"{agg['v']}:{agg['n']}:{agg['r']}:{Rubric.objects.count()}"
+
+
+def rubrics_with_resources() -> list[Rubric]:
+    """Return the rubrics with their resources and object counts (cached until a write)."""
+    key = f"portal:catalogue:{catalogue_stamp()}"
+    cached: list[Rubric] | None = cache.get(key)
+    if cached is None:
+        cached = _rubrics_with_resources()
+        cache.set(key, cached, settings.HROMADA_PORTAL_CACHE_SECONDS)
+    return cached
+
+
+def _rubrics_with_resources() -> list[Rubric]:
+    resources = Resource.objects.annotate(object_count=Count("objects_set")).order_by(
+        "order", "name"
+    )
+    return list(
+        Rubric.objects.prefetch_related(Prefetch("resources", queryset=resources)).order_by(
+            "order", "name"
+        )
+    )
+
+
+def filterable_attributes(resource: Resource) -> list[Attribute]:
+    """Return the attributes a visitor may filter a resource's objects by."""
+    return [
+        a
+        for a in parse_schema(resource.attribute_schema)
+        if a.type in (AttributeType.BOOLEAN, AttributeType.CHOICE)
+    ]
+
+
+@dataclass
+class ObjectFilter:
+    """A visitor's filter of a resource's objects (from the query string)."""
+
+    q: str = ""
+    district: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, resource: Resource, params: Any) -> ObjectFilter:
+        district = params.get("district", "")
+        attributes: dict[str, Any] = {}
+        for attr in filterable_attributes(resource):
+            value = params.get(f"a_{attr.name}", "")
+            if attr.type == AttributeType.BOOLEAN and value in ("1", "0"):
+                attributes[attr.name] = value == "1"
+            elif attr.type == AttributeType.CHOICE and value in attr.choices:
+                attributes[attr.name] = value
+        return cls(
+            q=str(params.get("q", ""))[:200],
+            district=district if district in District.values else "",
+            attributes=attributes,
+        )
+
+    def key(self) -> str:
+        return json.dumps([self.q, self.district, sorted(self.attributes.items())])
+
+
+def resource_objects(resource: Resource, flt: ObjectFilter) -> QuerySet[ResourceObject]:
+    """Return the resource's objects that match a filter, by name."""
+    qs = ResourceObject.objects.filter(resource=resource)
+    if flt.district:
+        qs = qs.filter(district=flt.district)
+    for name, value in flt.attributes.items():
+        qs = qs.filter(**{f"attributes__{name}": value})
+    terms = query_terms(flt.q)
+    if terms:
+        qs = qs.filter(matches(terms))
+    return qs.order_by("name", "pk")
+
+
+def resource_points(resource: Resource, flt: ObjectFilter) -> str:
+    """Return the map points of the filtered objects as compact JSON (cached per version)."""
+    digest = hashlib.sha1(flt.key().encode(), usedforsecurity=False).hexdigest()
+    key = f"portal:points:{resource.pk}:{resource.version}:{digest}"
+    cached: str | None = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = (
+        resource_objects(resource, flt)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .values_list("pk", "latitude", "longitude", "name")
+    )
+    body = json.dumps(
+        [[pk, round(lat or 0, 6), round(lon or 0, 6), name] for pk, lat, lon, name in rows],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    cache.set(key, body, settings.HROMADA_PORTAL_CACHE_SECONDS)
+    return body
+
+
+def all_points(rubric: Rubric | None = None) -> str:
+    """Return every object's map point as JSON: [id, lat, lon, name, resource index]."""
+    versions = Resource.objects.values_list("pk", "version")
+    if rubric is not None:
+        versions = versions.filter(rubric=rubric)
+    stamp = hashlib.sha1(repr(list(versions)).encode(), usedforsecurity=False).hexdigest()
+    key = f"portal:allpoints:{rubric.pk if rubric else 0}:{stamp}"
+    cached: str | None = cache.get(key)
+    if cached is not None:
+        return cached
+    rows = ResourceObject.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    if rubric is not None:
+        rows = rows.filter(resource__rubric=rubric)
+    body = json.dumps(
+        [
+            [pk, round(lat or 0, 5), round(lon or 0, 5), name]
+            for pk, lat, lon, name in rows.values_list("pk", "latitude", "longitude", "name")
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    cache.set(key, body, settings.HROMADA_PORTAL_CACHE_SECONDS)
+    return body
+
+
+def passports_search(q: str) -> QuerySet[BuildingPassport]:
+    """Return the passports whose address matches a query (street words and number)."""
+    terms = query_terms(q)
+    qs = BuildingPassport.objects.all()
+    if not terms:
+        return qs.none()
+    return qs.filter(matches(terms)).order_by("street", "number", "pk")
+
+
+@dataclass
+class SearchResults:
+    """Portal search results, grouped by type, each group cut to a page."""
+
+    terms: list[str]
+    objects: list[ResourceObject]
+    objects_total: int
+    passports: list[BuildingPassport]
+    passports_total: int
+    resources: list[Resource]
+    facets_rubric: list[dict[str, Any]]
+    facets_district: list[dict[str, Any]]
+
+    @property
+    def total(self) -> int:
+        return self.objects_total + self.passports_total + len(self.resources)
+
+
+def portal_search(
+    q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
+) -> SearchResults:
+    """Search objects, building passports and resources; facets by rubric and district."""
+    terms = query_terms(q)
+    if not terms:
+        return SearchResults([], [], 0, [], 0, [], [], [])
+    objects = ResourceObject.objects.filter(matches(terms))
+    if district in District.values:
+        objects = objects.filter(district=district)
+    facets_rubric = list(
+        objects.values("resource__rubric__slug", "resource__rubric__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "resource__rubric__name")
+    )
+    facets_district = list(
+        objects.exclude(district="").values("district").annotate(n=Count("pk")).order_by("-n")
+    )
+    labels = dict(District.choices)
+    for row in facets_district:
+        row["label"] = labels.get(row["district"], row["district"])
+    if rubric:
+        objects = objects.filter(resource__rubric__slug=rubric)
+    passports = BuildingPassport.objects.filter(matches(terms))
+    if district in District.values:
+        passports = passports.filter(district=district)
+    resource_q = Q()
+    for term in terms:
+        resource_q &= Q(name__icontains=term[: max(3, len(term) - 2)])
+    resources = Resource.objects.filter(resource_q).select_related("rubric")[:10]
+    show_objects = kind in ("", "objects")
+    show_passports = kind in ("", "passports") and not rubric
+    return SearchResults(
+        terms=terms,
+        objects=list(
+            objects.select_related("resource").order_by("name", "pk")[:limit]
+            if show_objects
+            else []
+        ),
+        objects_total=objects.count() if show_objects else 0,
+        passports=list(passports.order_by("street", "number")[:limit] if show_passports else []),
+        passports_total=passports.count() if show_passports else 0,
+        resources=list(resources) if kind in ("", "resources") and not rubric else [],
+        facets_rubric=facets_rubric,
+        facets_district=facets_district,
+    )

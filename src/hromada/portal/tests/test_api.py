@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from hromada.accounts.factories import OrgUnitFactory, staff_with_role
+from hromada.accounts.roles import Role
+from hromada.core.models import AuditEvent
+from hromada.portal.factories import BuildingPassportFactory, ResourceFactory, ResourceObjectFactory
+from hromada.portal.models import ResourceObject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings: Any) -> None:
+    settings.HROMADA_MFA_ENFORCED = False
+
+
+def test_anyone_reads_rubrics_resources_objects_and_passports() -> None:
+    obj = ResourceObjectFactory()
+    BuildingPassportFactory()
+    api = APIClient()
+    assert api.get("/api/v1/portal/rubrics/").json()["count"] == 1
+    resource = api.get(f"/api/v1/portal/resources/{obj.resource.slug}/").json()
+    assert resource["attribute_schema"][0]["name"] == "open_sunday"
+    objects = api.get("/api/v1/portal/objects/", {"resource": obj.resource.slug}).json()
+    assert objects["results"][0]["attributes"]["open_sunday"] is True
+    passports = api.get("/api/v1/portal/passports/", {"q": "шевченка"}).json()
+    assert passports["count"] == 1
+
+
+def test_object_list_takes_constant_queries(django_assert_max_num_queries: Any) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory.create_batch(20, resource=resource)
+    # Two for the page (count, rows); the rest is the anonymous rate limit in the cache.
+    with django_assert_max_num_queries(8):
+        APIClient().get("/api/v1/portal/objects/")
+
+
+def test_search_endpoint_finds_a_word_in_another_case() -> None:
+    obj = ResourceObjectFactory(name="Бібліотека-філія № 4")
+    data = APIClient().get("/api/v1/portal/search/", {"q": "бібліотеці"}).json()
+    assert data["objects"]["items"][0]["id"] == obj.pk
+
+
+def test_staff_of_the_owner_unit_creates_an_object() -> None:
+    unit = OrgUnitFactory()
+    resource = ResourceFactory(unit=unit)
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, unit))
+    response = api.post(
+        "/api/v1/portal/objects/",
+        {
+            "resource": resource.slug,
+            "name": "Аптека",
+            "address": "вул. Миру, 1",
+            "latitude": 47.9,
+            "longitude": 33.4,
+            "attributes": {"ownership": "приватна"},
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert AuditEvent.objects.filter(action="portal.object.created").exists()
+
+
+def test_bad_attribute_through_the_api_is_a_400_with_a_ukrainian_message() -> None:
+    unit = OrgUnitFactory()
+    obj = ResourceObjectFactory(resource=ResourceFactory(unit=unit))
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, unit))
+    response = api.patch(
+        f"/api/v1/portal/objects/{obj.pk}/",
+        {"attributes": {"ownership": "невідома"}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "Форма власності" in str(response.json())
+
+
+def test_staff_of_another_unit_may_not_change_an_object() -> None:
+    obj = ResourceObjectFactory()
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, OrgUnitFactory()))
+    response = api.patch(f"/api/v1/portal/objects/{obj.pk}/", {"phone": "1"}, format="json")
+    assert response.status_code == 403
+    assert api.delete(f"/api/v1/portal/objects/{obj.pk}/").status_code == 403
+    assert ResourceObject.objects.filter(pk=obj.pk, phone="").exists()
+
+
+def test_anonymous_visitor_may_not_write() -> None:
+    obj = ResourceObjectFactory()
+    response = APIClient().delete(f"/api/v1/portal/objects/{obj.pk}/")
+    assert response.status_code in (401, 403)
+    assert ResourceObject.objects.filter(pk=obj.pk).exists()

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from hromada.accounts.factories import OrgUnitFactory, staff_with_role
+from hromada.accounts.roles import Role
+from hromada.portal.factories import (
+    BuildingPassportFactory,
+    ResourceFactory,
+    ResourceObjectFactory,
+    RubricFactory,
+)
+from hromada.portal.models import BuildingRepair, ResourceObject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings: Any) -> None:
+    """Staff here sign in without TOTP (the MFA flow is tested in accounts)."""
+    settings.HROMADA_MFA_ENFORCED = False
+
+
+def test_home_is_the_portal_and_keeps_the_url_name_home(client: Client) -> None:
+    RubricFactory(name="Освіта")
+    response = client.get(reverse("home"))
+    assert reverse("home") == "/"
+    assert response.status_code == 200
+    assert "Освіта" in response.content.decode()
+    assert 'action="/search/"' in response.content.decode()
+
+
+def test_catalogue_lists_rubrics_and_resources_in_constant_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(3):
+        rubric = RubricFactory()
+        for _ in range(3):
+            ResourceObjectFactory(resource=ResourceFactory(rubric=rubric))
+    with django_assert_max_num_queries(12):  # computed, then stored in the cache
+        client.get(reverse("portal:catalogue"))
+    with django_assert_max_num_queries(3):  # the stamp (2) and the cache read (1)
+        response = client.get(reverse("portal:catalogue"))
+    assert response.content.decode().count('href="/resources/resource-') == 9
+
+
+def test_catalogue_shows_a_new_count_after_a_write(client: Client) -> None:
+    from hromada.portal.services import resource_object_create
+
+    resource = ResourceFactory()
+    client.get(reverse("portal:catalogue"))
+    data = {"name": "А", "address": "Б", "attributes": {"ownership": "приватна"}}
+    resource_object_create(resource_id=resource.pk, data=data, actor=None)
+    assert "(1)" in client.get(reverse("portal:catalogue")).content.decode()
+
+
+def test_resource_page_lists_objects_in_constant_queries(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory.create_batch(30, resource=resource)
+    with django_assert_max_num_queries(5):
+        response = client.get(resource.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/objects/') == 30
+
+
+def test_resource_page_filters_by_boolean_attribute_and_district(client: Client) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory(resource=resource, name="Недільна", attributes={"open_sunday": True})
+    ResourceObjectFactory(resource=resource, name="Будня", attributes={"open_sunday": False})
+    ResourceObjectFactory(
+        resource=resource, name="Інша", district="ING", attributes={"open_sunday": True}
+    )
+    body = client.get(
+        resource.get_absolute_url(), {"a_open_sunday": "1", "district": "TSM"}
+    ).content.decode()
+    assert "Недільна" in body and "Будня" not in body and "Інша" not in body
+
+
+def test_resource_page_with_unknown_filter_values_shows_everything(client: Client) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory(resource=resource, name="Аптека")
+    response = client.get(
+        resource.get_absolute_url(), {"district": "XXX", "a_open_sunday": "maybe", "page": "x"}
+    )
+    assert response.status_code == 200
+    assert "Аптека" in response.content.decode()
+
+
+def test_points_json_holds_the_filtered_points(client: Client) -> None:
+    resource = ResourceFactory()
+    obj = ResourceObjectFactory(resource=resource, attributes={"open_sunday": True})
+    ResourceObjectFactory(resource=resource, attributes={"open_sunday": False})
+    ResourceObjectFactory(resource=resource, latitude=None, longitude=None)
+    points = json.loads(
+        client.get(
+            reverse("portal:resource_points", kwargs={"slug": resource.slug}),
+            {"a_open_sunday": "1"},
+        ).content
+    )
+    assert points == [[obj.pk, 47.91, 33.39, obj.name]]
+
+
+def test_points_are_recomputed_after_a_write(client: Client) -> None:
+    from hromada.portal.services import resource_object_delete
+
+    resource = ResourceFactory()
+    obj = ResourceObjectFactory(resource=resource)
+    url = reverse("portal:resource_points", kwargs={"slug": resource.slug})
+    assert len(json.loads(client.get(url).content)) == 1
+    resource_object_delete(object_id=obj.pk, actor=None)
+    assert json.loads(client.get(url).content) == []
+
+
+def test_object_page_links_to_an_appeal_prefilled_with_the_address(client: Client) -> None:
+    obj = ResourceObjectFactory(address="вул. Шевченка, 7")
+    body = client.get(obj.get_absolute_url()).content.decode()
+    assert "/appeals/new/?address=%D0%B2%D1%83%D0%BB." in body
+    assert "Повідомити про проблему тут" in body
+    assert "Працює в неділю" in body
+
+
+def test_html_in_object_fields_is_escaped(client: Client) -> None:
+    obj = ResourceObjectFactory(name="<script>alert(1)</script>")
+    body = client.get(obj.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_building_search_finds_a_building_by_address(client: Client) -> None:
+    passport = BuildingPassportFactory(street="вул. Шевченка", number="12")
+    body = client.get(reverse("portal:buildings"), {"q": "Шевченка 12"}).content.decode()
+    assert passport.get_absolute_url() in body
+
+
+def test_building_page_shows_manager_repairs_and_an_appeal_link(client: Client) -> None:
+    passport = BuildingPassportFactory(manager_name="ОСББ «Затишок»")
+    BuildingRepair.objects.create(passport=passport, year=2019, kind="покрівля", cost=100000)
+    body = client.get(passport.get_absolute_url()).content.decode()
+    assert "ОСББ «Затишок»" in body
+    assert "покрівля" in body
+    assert "/appeals/new/?address=" in body
+
+
+def test_search_groups_results_by_type_and_highlights_words(client: Client) -> None:
+    ResourceObjectFactory(name="Будинок культури")
+    BuildingPassportFactory(street="вул. Будинкова", number="1")
+    body = client.get(reverse("portal:search"), {"q": "будинку"}).content.decode()
+    assert 'id="results-objects"' in body
+    assert "<mark>Будинок</mark> культури" in body
+
+
+def test_search_escapes_html_in_the_query_and_results(client: Client) -> None:
+    ResourceObjectFactory(name="<b>аптека</b>")
+    body = client.get(reverse("portal:search"), {"q": '<"аптека">'}).content.decode()
+    assert '<"аптека">' not in body
+    assert "<b>" not in body.split('id="results-objects"')[1]
+
+
+def test_search_with_a_huge_query_answers(client: Client) -> None:
+    response = client.get(reverse("portal:search"), {"q": "будинок " * 1300})
+    assert response.status_code == 200
+
+
+def test_search_json_returns_grouped_results(client: Client) -> None:
+    obj = ResourceObjectFactory(name="Аптека № 1")
+    data = client.get(reverse("portal:search_json"), {"q": "аптеки"}).json()
+    assert data["objects"]["items"][0]["id"] == obj.pk
+
+
+def test_search_facet_by_rubric_limits_the_objects(client: Client) -> None:
+    one = ResourceObjectFactory(name="Аптека А")
+    other = ResourceObjectFactory(name="Аптека Б")
+    body = client.get(
+        reverse("portal:search"), {"q": "аптека", "rubric": one.resource.rubric.slug}
+    ).content.decode()
+    results = body.split('id="results-objects"')[1]
+    assert one.get_absolute_url() in results
+    assert other.get_absolute_url() not in results
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+def _upload(text: str, name: str = "objects.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_staff_of_the_owner_unit_imports_a_csv(client: Client) -> None:
+    unit = OrgUnitFactory()
+    resource = ResourceFactory(unit=unit)
+    client.force_login(staff_with_role(Role.EXECUTOR, unit))
+    response = client.post(
+        reverse("portal:resource_import", kwargs={"slug": resource.slug}),
+        {"file": _upload("name,address,ownership\nАптека,вул. 1,приватна\n")},
+    )
+    assert response.status_code == 302
+    assert ResourceObject.objects.filter(resource=resource).count() == 1
+
+
+def test_import_with_errors_shows_the_lines_and_writes_nothing(client: Client) -> None:
+    unit = OrgUnitFactory()
+    resource = ResourceFactory(unit=unit)
+    client.force_login(staff_with_role(Role.EXECUTOR, unit))
+    response = client.post(
+        reverse("portal:resource_import", kwargs={"slug": resource.slug}),
+        {"file": _upload("name,address,ownership\nА,вул. 1,приватна\nБ,вул. 2,якась\n")},
+    )
+    assert response.status_code == 400
+    assert "Рядок 3" in response.content.decode()
+    assert not ResourceObject.objects.exists()
+
+
+def test_import_of_a_wrong_file_type_is_refused(client: Client) -> None:
+    unit = OrgUnitFactory()
+    resource = ResourceFactory(unit=unit)
+    client.force_login(staff_with_role(Role.EXECUTOR, unit))
+    response = client.post(
+        reverse("portal:resource_import", kwargs={"slug": resource.slug}),
+        {"file": _upload("MZ", "virus.exe")},
+    )
+    assert response.status_code == 400
+    assert "CSV і XLSX" in response.content.decode()
+
+
+def test_staff_of_another_unit_may_not_import(client: Client) -> None:
+    resource = ResourceFactory()
+    client.force_login(staff_with_role(Role.EXECUTOR, OrgUnitFactory()))
+    response = client.get(reverse("portal:resource_import", kwargs={"slug": resource.slug}))
+    assert response.status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_login_for_import(client: Client) -> None:
+    resource = ResourceFactory()
+    response = client.get(reverse("portal:resource_import", kwargs={"slug": resource.slug}))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

@@ -1,0 +1,33 @@
+from django.urls import path, re_path
+
+from hromada.portal import kiosk, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("resources/", views.catalogue, name="catalogue"),
+    path("resources/rubric/<slug:slug>/", views.rubric, name="rubric"),
+    path("resources/<slug:slug>/", views.resource, name="resource"),
+    path("resources/<slug:slug>/points.json", views.resource_points_json, name="resource_points"),
+    path("resources/<slug:slug>/import/", views.resource_import, name="resource_import"),
+    path("objects/<int:pk>/", views.object_detail, name="object"),
+    path("map/", views.city_map, name="map"),
+    path("map/points.json", views.city_points_json, name="map_points"),
+    path("buildings/", views.buildings, name="buildings"),
+    path("buildings/<int:pk>/", views.building, name="building"),
+    path("search/", views.search, name="search"),
+    path("search.json", views.search_json, name="search_json"),
+    path("opendata/", views.opendata_index, name="opendata"),
+    path("opendata/catalog.jsonld", views.opendata_dcat, name="dcat"),
+    re_path(
+        r"^opendata/(?P<slug>[-a-zA-Z0-9_]+)\.(?P<fmt>csv|json)$",
+        views.opendata_file,
+        name="opendata_file",
+    ),
+    path("kiosk/", kiosk.start, name="kiosk"),
+    path("kiosk/search/", kiosk.search, name="kiosk_search"),
+    path("kiosk/rubric/<slug:slug>/", kiosk.rubric, name="kiosk_rubric"),
+    path("kiosk/resource/<slug:slug>/", kiosk.resource, name="kiosk_resource"),
+    path("kiosk/object/<int:pk>/", kiosk.object_detail, name="kiosk_object"),
+    path("kiosk/building/<int:pk>/", kiosk.building, name="kiosk_building"),
+]
