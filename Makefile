@@ -75,11 +75,13 @@ $(HROMADA_DATA_DIR)/.stamp-static: $(PY_STAMP) $(VENDOR_STAMP) $(STATIC_SRC)
 	touch $@
 
 # --- run ---------------------------------------------------------------------------------
+# Human-readable logs on the terminal unless LOG_FORMAT says otherwise.
+run: export LOG_FORMAT := $(or $(LOG_FORMAT),console)
 run: $(PY_STAMP) $(VENDOR_STAMP) messages $(HROMADA_DATA_DIR)/.stamp-static
 	$(BIN)/hromada migrate --noinput -v0
 	@# Loads the demo city once (it checks), then prints the demo logins every time.
 	$(BIN)/hromada demo
-	LOG_FORMAT=$${LOG_FORMAT:-console} exec $(BIN)/hromada serve --port $(PORT) --with-worker
+	exec $(BIN)/hromada serve --port $(PORT) --with-worker
 
 # --- tests --------------------------------------------------------------------------------
 # SQLite, then PostgreSQL, then the browser; every stage runs, any failure fails the target

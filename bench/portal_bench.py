@@ -57,7 +57,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_data(scale: int) -> dict[str, int]:
+def ensure_data(scale: int) -> dict[str, float]:
     from django.core.management import call_command
 
     from hromada.accounts.models import OrgUnit
@@ -116,7 +116,9 @@ def main() -> int:
     resource = Resource.objects.order_by("pk").first()
     obj = ResourceObject.objects.order_by("pk").first()
     passport = BuildingPassport.objects.order_by("pk").first()
-    assert resource and obj and passport
+    assert resource
+    assert obj
+    assert passport
     pages = {
         "/bench/ceiling/": None,
         "/": 0.5,

@@ -16,9 +16,10 @@ class UserFactory(DjangoModelFactory[User]):
         django_get_or_create = ("email",)
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    surname = factory.Faker("last_name", locale="uk_UA")
-    given_name = factory.Faker("first_name", locale="uk_UA")
-    patronymic = factory.Faker("middle_name", locale="uk_UA")
+    # Names of one sex, as a real person's would be.
+    surname = factory.Faker("last_name_female", locale="uk_UA")
+    given_name = factory.Faker("first_name_female", locale="uk_UA")
+    patronymic = factory.Faker("middle_name_female", locale="uk_UA")
     password = factory.django.Password("correct-horse-battery")
 
 

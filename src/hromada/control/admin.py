@@ -30,5 +30,13 @@ class AssignmentAdmin(admin.ModelAdmin[Assignment]):
         return False
 
 
-admin.site.register(ExtensionRequest)
-admin.site.register(ReminderLog)
+@admin.register(ExtensionRequest, ReminderLog)
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -221,6 +221,12 @@ class Assignment(TimeStampedModel):
             models.Index(fields=["reviewer", "state"]),
             models.Index(fields=["unit", "due_date"]),
             models.Index(fields=["due_date", "state"]),
+            # Overdue-by-unit and discipline counts read only the open assignments.
+            models.Index(
+                fields=["due_date", "unit"],
+                name="control_assignment_open_due",
+                condition=Q(state__in=["new", "accepted", "in_progress", "reported", "returned"]),
+            ),
             models.Index(
                 fields=["next_reminder_on"],
                 name="control_assignment_remind",

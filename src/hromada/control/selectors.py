@@ -56,7 +56,7 @@ class MyWork:
         )
 
 
-def my_work(*, user: Any, today: date | None = None, limit: int = 100) -> MyWork:
+def my_work(*, user: Any, today: date | None = None, limit: int = 40) -> MyWork:
     """Return the user's (and those they act for) assignments, reviews and decisions to make.
 
     Each list is bounded (the page stays fast for someone with thousands of assignments);

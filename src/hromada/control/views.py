@@ -50,10 +50,18 @@ PAGE_SIZE = 50
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     """Render what waits for the user: overdue, due soon, to review, to decide, to resolve."""
+    work = selectors.my_work(user=request.user)
+    counts = selectors.my_counts(user=request.user)
+    shown = len(work.overdue) + len(work.due_soon) + len(work.later)
     return render(
         request,
         "control/my_work.html",
-        {"work": selectors.my_work(user=request.user), "today": timezone.localdate()},
+        {
+            "work": work,
+            "today": timezone.localdate(),
+            "counts": counts,
+            "not_shown": max(counts["total"] - shown, 0),
+        },
     )
 
 

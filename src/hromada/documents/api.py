@@ -20,6 +20,7 @@ from hromada.core.audit import audit_view
 from hromada.documents import selectors, services
 from hromada.documents.idempotency import HEADER, idempotent
 from hromada.documents.models import CaseFile, Correspondent, Document, Journal
+from hromada.documents.pagination import CappedPageNumberPagination
 from hromada.documents.serializers import (
     CorrespondentSerializer,
     DocumentDetailSerializer,
@@ -80,6 +81,8 @@ class DocumentViewSet(
     """Documents the user may see; registration; files."""
 
     serializer_class = DocumentSerializer
+    queryset = Document.objects.none()  # for the schema; get_queryset filters by permission
+    pagination_class = CappedPageNumberPagination
     permission_classes = [HasRulePermission]
     perms = {"*": "core.access_staff", "create": "documents.register"}
     parser_classes = [JSONParser, MultiPartParser, FormParser]

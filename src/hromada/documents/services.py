@@ -150,6 +150,48 @@ def journal_create(
     return journal
 
 
+@transaction.atomic
+def journal_update(
+    *,
+    journal_id: int,
+    actor: User,
+    name: str,
+    index_template: str,
+    doc_kind: str = "",
+    order: int = 0,
+    is_active: bool = True,
+) -> Journal:
+    """Change a journal's name, index template (for new numbers), kind of documents, state."""
+    journal = Journal.objects.select_for_update().get(pk=journal_id)
+    require(actor, "documents.manage_journals", journal.body)
+    validate_index_template(index_template)
+    before = {
+        "name": journal.name,
+        "index_template": journal.index_template,
+        "is_active": journal.is_active,
+    }
+    journal.name = _text(name, field="name", label=_("Назва"), limit=200)
+    journal.index_template = index_template
+    journal.doc_kind = doc_kind
+    journal.order = order
+    journal.is_active = is_active
+    journal.save()
+    audit_record(
+        actor=actor,
+        action="documents.journal.changed",
+        target=journal,
+        data={
+            "before": before,
+            "after": {
+                "name": journal.name,
+                "index_template": index_template,
+                "is_active": is_active,
+            },
+        },
+    )
+    return journal
+
+
 def _correspondent_search_name(name: str, code: str, edrpou: str) -> str:
     return " ".join(p for p in (name, code, edrpou) if p).casefold()[:400]
 
@@ -385,15 +427,23 @@ def document_register(
         case_file=card.case_file,
         addressee=card.addressee,
     )
-    # The number is taken last of the checks and first of the writes: a failure after it
-    # rolls the whole registration back, and the number with it (no gaps).
-    _number(journal, document, today)
-    refresh_search_text(document)
+    document.reg_date = today
     document.save()
     _link(document, card.answer_to, DocumentLink.Kind.ANSWER_TO)
     _link(document, card.follow_up_of, DocumentLink.Kind.FOLLOW_UP)
     for upload in files:
         _add_file(document, upload, actor, DocumentFile.Kind.IMAGE)
+    # The number is taken last: the journal's counter stays locked until commit, so the
+    # shorter the work after it, the more clerks can register at once. A failure anywhere
+    # rolls the whole registration back, and the number with it (no gaps).
+    _number(journal, document, today)
+    refresh_search_text(document)
+    Document.objects.filter(pk=document.pk).update(
+        year=document.year,
+        seq=document.seq,
+        reg_index=document.reg_index,
+        search_text=document.search_text,
+    )
     audit_record(
         actor=actor,
         action="documents.document.registered",

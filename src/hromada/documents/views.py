@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +51,7 @@ from hromada.documents.models import (
     FileVersion,
     Journal,
 )
+from hromada.documents.pagination import COUNT_CAP, CappedPaginator
 
 PAGE_SIZE = 50
 INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
@@ -94,7 +94,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             control=data["control"] or "",
         )
     items = selectors.documents_list(user=request.user, criteria=criteria)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -105,6 +105,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_register": request.user.has_perm("documents.register"),
+            "count_cap": COUNT_CAP,
         },
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -77,6 +79,9 @@ class RepairSerializer(serializers.ModelSerializer[BuildingRepair]):
 
 class PassportSerializer(serializers.ModelSerializer[BuildingPassport]):
     repairs = RepairSerializer(many=True, read_only=True)
+    # Heating and hot water share one set of choices: plain codes keep the schema's enums apart.
+    heating = serializers.CharField(read_only=True, help_text="central|building|individual|none")
+    hot_water = serializers.CharField(read_only=True, help_text="central|building|individual|none")
 
     class Meta:
         model = BuildingPassport
@@ -198,6 +203,13 @@ class PortalSearchView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Search words."),
+            OpenApiParameter("type", OpenApiTypes.STR, description="objects|passports|resources"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         results = portal_search(
             request.query_params.get("q", ""), kind=request.query_params.get("type", "")

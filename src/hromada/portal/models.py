@@ -130,6 +130,11 @@ class ResourceObject(TimeStampedModel):
         return [self.resource.unit]
 
     @property
+    def district_label(self) -> str:
+        """Return the district's name (cheaper than get_district_display in long lists)."""
+        return str(District(self.district).label) if self.district else ""
+
+    @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 

@@ -25,7 +25,9 @@ from hromada.portal.search import matches, query_terms
 
 def catalogue_stamp() -> str:
     """Return a stamp that changes with every write to any resource (for cache keys)."""
-    agg = Resource.objects.aggregate(v=Sum("version"), n=Count("id"), r=Count("rubric", distinct=True))
+    agg = Resource.objects.aggregate(
+        v=Sum("version"), n=Count("id"), r=Count("rubric", distinct=True)
+    )
     return f"{agg['v']}:{agg['n']}:{agg['r']}:{Rubric.objects.count()}"
 
 
@@ -176,46 +178,70 @@ class SearchResults:
 def portal_search(
     q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
 ) -> SearchResults:
-    """Search objects, building passports and resources; facets by rubric and district."""
+    """Search objects, building passports and resources; facets by rubric and district.
+
+    One grouped query gives the object facets and total; then a page of objects, a page of
+    passports (counted only when the page is full) and matching resources.
+    """
     terms = query_terms(q)
     if not terms:
         return SearchResults([], [], 0, [], 0, [], [], [])
-    objects = ResourceObject.objects.filter(matches(terms))
-    if district in District.values:
-        objects = objects.filter(district=district)
-    facets_rubric = list(
-        objects.values("resource__rubric__slug", "resource__rubric__name")
+    district = district if district in District.values else ""
+    found = ResourceObject.objects.filter(matches(terms))
+    groups = list(
+        found.values_list("resource__rubric__slug", "resource__rubric__name", "district")
         .annotate(n=Count("pk"))
-        .order_by("-n", "resource__rubric__name")
+        .order_by()
     )
-    facets_district = list(
-        objects.exclude(district="").values("district").annotate(n=Count("pk")).order_by("-n")
-    )
+    by_rubric: dict[tuple[str, str], int] = {}
+    by_district: dict[str, int] = {}
+    objects_total = 0
+    for slug, name, code, n in groups:
+        if not district or code == district:
+            by_rubric[(slug, name)] = by_rubric.get((slug, name), 0) + n
+        if code and (not rubric or slug == rubric):
+            by_district[code] = by_district.get(code, 0) + n
+        if (not district or code == district) and (not rubric or slug == rubric):
+            objects_total += n
     labels = dict(District.choices)
-    for row in facets_district:
-        row["label"] = labels.get(row["district"], row["district"])
+    facets_rubric = [
+        {"resource__rubric__slug": slug, "resource__rubric__name": name, "n": n}
+        for (slug, name), n in sorted(by_rubric.items(), key=lambda kv: (-kv[1], kv[0][1]))
+    ]
+    facets_district = [
+        {"district": code, "label": labels.get(code, code), "n": n}
+        for code, n in sorted(by_district.items(), key=lambda kv: -kv[1])
+    ]
+    objects = found
+    if district:
+        objects = objects.filter(district=district)
     if rubric:
         objects = objects.filter(resource__rubric__slug=rubric)
-    passports = BuildingPassport.objects.filter(matches(terms))
-    if district in District.values:
-        passports = passports.filter(district=district)
-    resource_q = Q()
-    for term in terms:
-        resource_q &= Q(name__icontains=term[: max(3, len(term) - 2)])
-    resources = Resource.objects.filter(resource_q).select_related("rubric")[:10]
-    show_objects = kind in ("", "objects")
+    show_objects = kind in ("", "objects") and objects_total > 0
     show_passports = kind in ("", "passports") and not rubric
+    passports: list[BuildingPassport] = []
+    passports_total = 0
+    if show_passports:
+        found_passports = BuildingPassport.objects.filter(matches(terms))
+        if district:
+            found_passports = found_passports.filter(district=district)
+        passports = list(found_passports.order_by("street", "number", "pk")[:limit])
+        passports_total = found_passports.count() if len(passports) == limit else len(passports)
+    resources: list[Resource] = []
+    if kind in ("", "resources") and not rubric:
+        resource_q = Q()
+        for term in terms:
+            resource_q &= Q(name__icontains=term[: max(3, len(term) - 2)])
+        resources = list(Resource.objects.filter(resource_q).select_related("rubric")[:10])
     return SearchResults(
         terms=terms,
-        objects=list(
-            objects.select_related("resource").order_by("name", "pk")[:limit]
-            if show_objects
-            else []
-        ),
-        objects_total=objects.count() if show_objects else 0,
-        passports=list(passports.order_by("street", "number")[:limit] if show_passports else []),
-        passports_total=passports.count() if show_passports else 0,
-        resources=list(resources) if kind in ("", "resources") and not rubric else [],
+        objects=list(objects.select_related("resource").order_by("name", "pk")[:limit])
+        if show_objects
+        else [],
+        objects_total=objects_total if kind in ("", "objects") else 0,
+        passports=passports,
+        passports_total=passports_total,
+        resources=resources,
         facets_rubric=facets_rubric,
         facets_district=facets_district,
     )

@@ -41,7 +41,7 @@ MAX_TEXT = {"name": 300, "address": 300, "phone": 100, "opening_hours": 300}
 
 def in_city(latitude: float, longitude: float) -> bool:
     """Return whether a point lies inside the city's bounding box (HROMADA_CITY_BBOX)."""
-    south, west, north, east = settings.HROMADA_CITY_BBOX
+    south, west, north, east = (float(x) for x in settings.HROMADA_CITY_BBOX)
     return south <= latitude <= north and west <= longitude <= east
 
 

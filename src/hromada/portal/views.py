@@ -25,6 +25,7 @@ from hromada.portal.schema import display_value, parse_schema
 from hromada.portal.selectors import (
     ObjectFilter,
     all_points,
+    catalogue_stamp,
     filterable_attributes,
     passports_search,
     portal_search,
@@ -78,7 +79,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Render the resource centre: every rubric with its resources."""
-    return render(request, "portal/catalogue.html", {"rubrics": rubrics_with_resources()})
+    return render(
+        request,
+        "portal/catalogue.html",
+        {
+            # Lazy: the rendered list is cached per stamp, so the rubrics are read only on a miss.
+            "rubrics": rubrics_with_resources,
+            "stamp": catalogue_stamp(),
+            "cache_seconds": settings.HROMADA_PORTAL_CACHE_SECONDS,
+        },
+    )
 
 
 @require_GET
@@ -113,6 +123,7 @@ def resource(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
             "map": map_settings(),
             "can_import": request.user.has_perm("portal.import_objects", item),
+            "cache_seconds": settings.HROMADA_PORTAL_CACHE_SECONDS,
         },
     )
 

@@ -477,3 +477,54 @@ def test_two_clerks_registering_at_once_get_distinct_gapless_numbers():
     assert errors == []
     assert sorted(taken) == list(range(1, 11))
     assert Document.objects.count() == 10
+
+
+# --- journals ----------------------------------------------------------------------------------
+def test_an_administrator_creates_a_journal_with_a_valid_template(office):
+    from hromada.control.factories import person
+
+    admin = person(office.org.d, "admin", email="admin-d@example.org")
+    journal = services.journal_create(
+        actor=admin,
+        body=office.org.d,
+        kind="incoming",
+        code="D-IN2",
+        name="Вхідні 2",
+        index_template="{seq}/{unit}",
+    )
+    document = services.document_register(
+        journal=journal, actor=office.org.operator, card=card(office)
+    )
+    assert document.reg_index == "1/D"
+
+
+def test_a_journal_template_without_seq_is_refused(office):
+    from hromada.control.factories import person
+
+    admin = person(office.org.d, "admin", email="admin-d@example.org")
+    with pytest.raises(ApplicationError):
+        services.journal_create(
+            actor=admin,
+            body=office.org.d,
+            kind="incoming",
+            code="BAD",
+            name="x",
+            index_template="{case}",
+        )
+    assert not Journal.objects.filter(code="BAD").exists()
+
+
+def test_closing_a_journal_stops_registration_and_is_audited(office):
+    from hromada.control.factories import person
+
+    admin = person(office.org.d, "admin", email="admin-d@example.org")
+    services.journal_update(
+        journal_id=office.incoming.pk,
+        actor=admin,
+        name="Вхідні D",
+        index_template="{seq}",
+        is_active=False,
+    )
+    assert AuditEvent.objects.filter(action="documents.journal.changed").exists()
+    with pytest.raises(ApplicationError):
+        register(office)

@@ -34,7 +34,15 @@ def test_xlsx_is_read_with_dates_and_numbers() -> None:
     book.save(out)
     rows = read_rows(out.getvalue(), "a.xlsx")
     assert rows == [
-        (2, {"name": "Аптека", "address": "вул. 1", "latitude": "47.9", "last_checked": date(2025, 1, 2)})
+        (
+            2,
+            {
+                "name": "Аптека",
+                "address": "вул. 1",
+                "latitude": "47.9",
+                "last_checked": date(2025, 1, 2),
+            },
+        )
     ]
 
 

@@ -9,7 +9,9 @@ from hromada.portal.factories import BuildingPassportFactory, ResourceObjectFact
 pytestmark = pytest.mark.django_db
 
 
-def test_start_screen_has_rubrics_keyboard_and_idle_timeout(client: Client, settings: object) -> None:
+def test_start_screen_has_rubrics_keyboard_and_idle_timeout(
+    client: Client, settings: object
+) -> None:
     settings.HROMADA_KIOSK_IDLE_SECONDS = 42  # type: ignore[attr-defined]
     obj = ResourceObjectFactory()
     response = client.get(reverse("portal:kiosk"))

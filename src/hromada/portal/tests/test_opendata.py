@@ -36,8 +36,10 @@ def test_registry_json_is_valid_json_with_typed_values(client: Client) -> None:
         reverse("portal:opendata_file", kwargs={"slug": obj.resource.slug, "fmt": "json"})
     )
     data = json.loads(_body(response))
-    assert data[0]["id"] == obj.pk and data[0]["latitude"] == 47.91
-    assert data[0]["open_sunday"] is True and data[0]["staff"] is None
+    assert data[0]["id"] == obj.pk
+    assert data[0]["latitude"] == 47.91
+    assert data[0]["open_sunday"] is True
+    assert data[0]["staff"] is None
 
 
 def test_passports_json_holds_the_repairs(client: Client) -> None:

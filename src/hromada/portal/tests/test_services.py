@@ -69,7 +69,8 @@ def test_missing_name_and_unknown_district_are_both_reported() -> None:
         resource_object_create(
             resource_id=resource.pk, data={**VALID, "name": " ", "district": "Марс"}, actor=None
         )
-    assert "обов'язкове" in exc.value.message and "Невідомий район" in exc.value.message
+    assert "обов'язкове" in exc.value.message
+    assert "Невідомий район" in exc.value.message
 
 
 def test_district_may_be_given_by_its_name() -> None:
@@ -91,7 +92,8 @@ def test_html_in_a_name_is_stored_as_text() -> None:
 def test_updating_keeps_fields_not_given_and_records_the_change() -> None:
     obj = ResourceObjectFactory()
     updated = resource_object_update(object_id=obj.pk, data={"phone": "123"}, actor=None)
-    assert updated.phone == "123" and updated.name == obj.name
+    assert updated.phone == "123"
+    assert updated.name == obj.name
     event = AuditEvent.objects.get(action="portal.object.changed")
     assert event.data["phone"] == ["", "123"]
 
@@ -109,7 +111,9 @@ def test_import_writes_every_row_when_all_are_valid() -> None:
         (2, {"name": "А", "address": "вул. 1", "ownership": "приватна", "open_sunday": "ні"}),
         (3, {"name": "Б", "address": "вул. 2", "ownership": "комунальна"}),
     ]
-    assert resource_objects_import(resource_id=resource.pk, rows=rows, replace=False, actor=None) == 2
+    assert (
+        resource_objects_import(resource_id=resource.pk, rows=rows, replace=False, actor=None) == 2
+    )
     assert ResourceObject.objects.get(name="А").attributes == {
         "open_sunday": False,
         "ownership": "приватна",
@@ -121,8 +125,16 @@ def test_import_with_one_bad_row_writes_nothing_and_names_the_line() -> None:
     existing = ResourceObjectFactory(resource=resource)
     rows = [
         (2, {"name": "А", "address": "вул. 1", "ownership": "приватна"}),
-        (3, {"name": "Б", "address": "вул. 2", "ownership": "комунальна", "latitude": "10",
-             "longitude": "10"}),
+        (
+            3,
+            {
+                "name": "Б",
+                "address": "вул. 2",
+                "ownership": "комунальна",
+                "latitude": "10",
+                "longitude": "10",
+            },
+        ),
         (4, {"name": "В", "address": "вул. 3", "ownership": "державна"}),
     ]
     with pytest.raises(ImportRejected) as exc:
