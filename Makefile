@@ -28,10 +28,10 @@ PY_STAMP := $(VENV)/.stamp-python
 NPM_STAMP := node_modules/.stamp-npm
 VENDOR_STAMP := src/hromada/static/vendor/.stamp-build
 FRONTEND_SRC := $(wildcard frontend/*)
-STATIC_SRC := $(shell find src/hromada/static -type f -not -path '*/vendor/*' 2>/dev/null)
+STATIC_SRC := $(shell find src/hromada -path '*/static/*' -type f -not -path '*/static/vendor/*' 2>/dev/null)
 LOCALE_PO := $(shell find src/hromada -name '*.po' -not -path '*/node_modules/*' 2>/dev/null)
 
-.PHONY: help run serve test test-fast test-sqlite test-postgres test-browser bench lint \
+.PHONY: help run test test-fast test-sqlite test-postgres test-browser bench lint \
 	system-deps-run system-deps-test system-deps-bench python npm frontend messages clean
 
 help:
@@ -39,21 +39,21 @@ help:
 
 # --- installation ----------------------------------------------------------------------
 system-deps-run:
-	@scripts/system-deps.sh run
+	@bash scripts/system-deps.sh run
 system-deps-test:
-	@scripts/system-deps.sh test
+	@bash scripts/system-deps.sh test
 system-deps-bench:
-	@scripts/system-deps.sh bench
+	@bash scripts/system-deps.sh bench
 
 $(PY_STAMP): requirements.lock pyproject.toml
-	@scripts/system-deps.sh run
+	@bash scripts/system-deps.sh run
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
-	@scripts/system-deps.sh run
+	@bash scripts/system-deps.sh run
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -87,7 +87,7 @@ run: $(PY_STAMP) $(VENDOR_STAMP) messages $(HROMADA_DATA_DIR)/.stamp-static
 # SQLite, then PostgreSQL, then the browser; every stage runs, any failure fails the target
 # (pytest's "no tests collected", exit 5, included).
 test: system-deps-test $(PY_STAMP) $(VENDOR_STAMP) messages
-	TEST_JOBS=$(TEST_JOBS) scripts/test.sh $(PYTEST_ARGS)
+	TEST_JOBS=$(TEST_JOBS) bash scripts/test.sh $(PYTEST_ARGS)
 
 test-fast: $(PY_STAMP) $(VENDOR_STAMP) messages
 	$(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)
@@ -95,19 +95,19 @@ test-fast: $(PY_STAMP) $(VENDOR_STAMP) messages
 test-sqlite: test-fast
 
 test-postgres: system-deps-test $(PY_STAMP) $(VENDOR_STAMP) messages
-	scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(TEST_JOBS) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: system-deps-test $(PY_STAMP) $(VENDOR_STAMP) messages
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # --- benchmark ------------------------------------------------------------------------------
 bench: system-deps-bench $(PY_STAMP) $(VENDOR_STAMP) messages
-	scripts/with-postgres.sh $(BIN)/python bench/run.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/run.py
 
 # --- code quality -------------------------------------------------------------------------
 lint: $(PY_STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/ruff format --check src tests bench conftest.py
 	$(BIN)/mypy src
 
 clean:

@@ -53,6 +53,14 @@ _DB_FIXTURES = frozenset(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def static_root_exists() -> None:
+    """Create the session's STATIC_ROOT: WhiteNoise warns about a missing one on every start."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def isolated_files(
     settings: SettingsWrapper, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -35,7 +35,7 @@ mkdir -p test-artifacts
 rm -f test-artifacts/junit-*.xml
 stage "SQLite" "${pytest[@]}" -n "$jobs" -m "not browser" \
   --junitxml=test-artifacts/junit-sqlite.xml "$@"
-stage "PostgreSQL" scripts/with-postgres.sh "${pytest[@]}" -n "$jobs" -m "not browser" \
+stage "PostgreSQL" bash scripts/with-postgres.sh "${pytest[@]}" -n "$jobs" -m "not browser" \
   --junitxml=test-artifacts/junit-postgresql.xml "$@"
 stage "browser (Chromium)" "${pytest[@]}" -m browser \
   --junitxml=test-artifacts/junit-browser.xml "$@"

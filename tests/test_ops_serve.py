@@ -63,9 +63,9 @@ def _get(url: str) -> int | None:
         return None
 
 
-@pytest.fixture
-def migrated(tmp_path: Path) -> dict[str, str]:
-    env = _env(tmp_path)
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    env = _env(tmp_path_factory.mktemp("site"))
     _hromada("migrate", "--noinput", "-v0", env=env)
     return env
 
@@ -101,7 +101,7 @@ def test_serve_runs_gunicorn_and_the_worker_and_stops_both_on_sigterm(
 
     assert status == 0, output
     assert f"http://127.0.0.1:{port}/" in output
-    gone, alive = psutil.wait_procs(children, timeout=10)
+    _gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"left running: {alive}"
 
 

@@ -235,6 +235,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per choice set that several fields share, or whose field names collide
+    # (otherwise drf-spectacular warns and `check --deploy` is not clean).
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "hromada.accounts.models.OrgUnit.Kind",
+        "JournalKindEnum": "hromada.documents.models.Journal.Kind",
+        "CorrespondentKindEnum": "hromada.documents.models.Correspondent.Kind",
+        "DocumentFileKindEnum": "hromada.documents.models.DocumentFile.Kind",
+    },
 }
 
 # --- Internationalisation ---------------------------------------------------

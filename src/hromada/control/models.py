@@ -221,6 +221,12 @@ class Assignment(TimeStampedModel):
             models.Index(fields=["reviewer", "state"]),
             models.Index(fields=["unit", "due_date"]),
             models.Index(fields=["due_date", "state"]),
+            # "My work": one's owed assignments in due-date order, read a page at a time.
+            models.Index(
+                fields=["executor", "due_date", "id"],
+                name="control_assignment_owed",
+                condition=Q(state__in=["new", "accepted", "in_progress", "returned"]),
+            ),
             # Overdue-by-unit and discipline counts read only the open assignments.
             models.Index(
                 fields=["due_date", "unit"],

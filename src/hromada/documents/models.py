@@ -323,6 +323,8 @@ class Document(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["journal", "-reg_date", "-seq"]),
+            # The lists' order: newest first (lets a broad search stop after one page).
+            models.Index(fields=["-reg_date", "-seq", "-id"], name="documents_newest_first"),
             models.Index(fields=["unit", "-reg_date"]),
             models.Index(fields=["addressee", "state"]),
             models.Index(fields=["correspondent", "-reg_date"]),

@@ -19,7 +19,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         rows: Any = self.object_list
         if not hasattr(rows, "values"):
             return len(rows)
-        return int(rows.values("pk")[: COUNT_CAP + 1].count())
+        return int(rows.order_by().values("pk")[: COUNT_CAP + 1].count())
 
     @property
     def capped(self) -> bool:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hromada.portal.importing import MAX_BYTES
+from hromada.portal.models import District
+from hromada.portal.schema import Attribute
 
 
 class ImportForm(forms.Form):
@@ -22,3 +26,80 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Підтримуються лише файли CSV і XLSX."))
         return upload
+
+
+_BOOL_CHOICES = [("", "—"), ("так", _("так")), ("ні", _("ні"))]
+
+
+class ObjectForm(forms.Form):
+    """An object's fields and its resource's attributes (the service checks them all)."""
+
+    name = forms.CharField(label=_("Назва"), max_length=300)
+    address = forms.CharField(label=_("Адреса"), max_length=300)
+    district = forms.ChoiceField(label=_("Район"), required=False)
+    latitude = forms.CharField(label=_("Широта"), required=False, max_length=30)
+    longitude = forms.CharField(label=_("Довгота"), required=False, max_length=30)
+    phone = forms.CharField(label=_("Телефон"), required=False, max_length=100)
+    email = forms.CharField(label=_("E-mail"), required=False, max_length=200)
+    website = forms.CharField(label=_("Вебсайт"), required=False, max_length=200)
+    opening_hours = forms.CharField(label=_("Години роботи"), required=False, max_length=300)
+    last_checked = forms.CharField(
+        label=_("Дата перевірки (РРРР-ММ-ДД)"), required=False, max_length=10
+    )
+
+    def __init__(self, *args: Any, attributes: list[Attribute], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["district"]
+        assert isinstance(district, forms.ChoiceField)
+        district.choices = [("", "—"), *District.choices]
+        self.attribute_names = []
+        for attr in attributes:
+            key = f"attr_{attr.name}"
+            self.attribute_names.append(key)
+            if attr.type == "boolean":
+                self.fields[key] = forms.ChoiceField(
+                    label=attr.label, choices=_BOOL_CHOICES, required=False
+                )
+            elif attr.type == "choice":
+                self.fields[key] = forms.ChoiceField(
+                    label=attr.label,
+                    choices=[("", "—"), *((c, c) for c in attr.choices)],
+                    required=False,
+                )
+            else:
+                self.fields[key] = forms.CharField(
+                    label=attr.label, required=False, max_length=2000
+                )
+
+    def service_data(self) -> dict[str, Any]:
+        """Return the cleaned data in the shape the services take."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("attr_")}
+        data["attributes"] = {
+            k.removeprefix("attr_"): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("attr_") and v not in ("", None)
+        }
+        return data
+
+    @staticmethod
+    def initial_for(obj: Any) -> dict[str, Any]:
+        initial = {
+            name: getattr(obj, name)
+            for name in (
+                "name",
+                "address",
+                "district",
+                "latitude",
+                "longitude",
+                "phone",
+                "email",
+                "website",
+                "opening_hours",
+                "last_checked",
+            )
+        }
+        for key, value in (obj.attributes or {}).items():
+            initial[f"attr_{key}"] = (
+                ("так" if value else "ні") if isinstance(value, bool) else value
+            )
+        return {k: ("" if v is None else v) for k, v in initial.items()}

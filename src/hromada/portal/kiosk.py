@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from hromada.portal.models import BuildingPassport, Resource, ResourceObject, Rubric
-from hromada.portal.schema import display_value, parse_schema
-from hromada.portal.selectors import ObjectFilter, portal_search, resource_objects
+from hromada.portal.schema import display_value
+from hromada.portal.selectors import ObjectFilter, portal_search, resource_objects, schema_of
 
 KIOSK_PAGE_SIZE = 8
 # The on-screen keyboard: Ukrainian ЙЦУКЕН layout, with digits and the apostrophe.
@@ -79,8 +79,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render an object for the kiosk."""
     obj = get_object_or_404(ResourceObject.objects.select_related("resource__rubric"), pk=pk)
     attributes = [
-        (a.label, display_value(a, obj.attributes.get(a.name)))
-        for a in parse_schema(obj.resource.attribute_schema)
+        (a.label, display_value(a, obj.attributes.get(a.name))) for a in schema_of(obj.resource)
     ]
     return _render(request, "portal/kiosk/object.html", {"object": obj, "attributes": attributes})
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from hromada.portal.models import (
     AttributeType,
@@ -52,12 +53,18 @@ def _rubrics_with_resources() -> list[Rubric]:
     )
 
 
+def schema_of(resource: Resource) -> list[Attribute]:
+    """Return a resource's attributes (none if its stored schema is broken: pages still work)."""
+    try:
+        return parse_schema(resource.attribute_schema)
+    except ValueError:
+        return []
+
+
 def filterable_attributes(resource: Resource) -> list[Attribute]:
     """Return the attributes a visitor may filter a resource's objects by."""
     return [
-        a
-        for a in parse_schema(resource.attribute_schema)
-        if a.type in (AttributeType.BOOLEAN, AttributeType.CHOICE)
+        a for a in schema_of(resource) if a.type in (AttributeType.BOOLEAN, AttributeType.CHOICE)
     ]
 
 
@@ -68,6 +75,8 @@ class ObjectFilter:
     q: str = ""
     district: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
+    # A point (latitude, longitude) in the city: the list is ordered by distance from it.
+    near: tuple[float, float] | None = None
 
     @classmethod
     def from_query(cls, resource: Resource, params: Any) -> ObjectFilter:
@@ -83,14 +92,38 @@ class ObjectFilter:
             q=str(params.get("q", ""))[:200],
             district=district if district in District.values else "",
             attributes=attributes,
+            near=parse_point(str(params.get("near", ""))),
         )
 
     def key(self) -> str:
         return json.dumps([self.q, self.district, sorted(self.attributes.items())])
 
 
+def parse_point(text: str) -> tuple[float, float] | None:
+    """Return "lat,lon" as a point if it is one inside the city, else None."""
+    from hromada.portal.services import in_city
+
+    try:
+        lat, lon = (float(x) for x in text.split(",", 1))
+    except ValueError:
+        return None
+    return (lat, lon) if in_city(lat, lon) else None
+
+
+# Degrees of longitude are shorter than degrees of latitude by cos(latitude) (~0.67 here).
+_LON_SCALE = math.cos(math.radians(47.9))
+_METRES_PER_DEGREE = 111_320
+
+
+def distance_metres(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Return the approximate distance between two nearby points, in metres."""
+    dlat = a[0] - b[0]
+    dlon = (a[1] - b[1]) * _LON_SCALE
+    return round(math.hypot(dlat, dlon) * _METRES_PER_DEGREE)
+
+
 def resource_objects(resource: Resource, flt: ObjectFilter) -> QuerySet[ResourceObject]:
-    """Return the resource's objects that match a filter, by name."""
+    """Return the resource's objects that match a filter, by name (or nearest first)."""
     qs = ResourceObject.objects.filter(resource=resource)
     if flt.district:
         qs = qs.filter(district=flt.district)
@@ -99,6 +132,12 @@ def resource_objects(resource: Resource, flt: ObjectFilter) -> QuerySet[Resource
     terms = query_terms(flt.q)
     if terms:
         qs = qs.filter(matches(terms))
+    if flt.near is not None:
+        lat, lon = flt.near
+        square = (F("latitude") - lat) * (F("latitude") - lat) + (F("longitude") - lon) * (
+            F("longitude") - lon
+        ) * (_LON_SCALE * _LON_SCALE)
+        return qs.filter(latitude__isnull=False).order_by(square, "pk")
     return qs.order_by("name", "pk")
 
 
@@ -188,15 +227,17 @@ def portal_search(
         return SearchResults([], [], 0, [], 0, [], [], [])
     district = district if district in District.values else ""
     found = ResourceObject.objects.filter(matches(terms))
-    groups = list(
-        found.values_list("resource__rubric__slug", "resource__rubric__name", "district")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Grouped by resource without joins (the big scan stays narrow); rubrics mapped here.
+    rubric_of = {
+        pk: (slug, name)
+        for pk, slug, name in Resource.objects.values_list("pk", "rubric__slug", "rubric__name")
+    }
+    groups = list(found.values_list("resource_id", "district").annotate(n=Count("pk")).order_by())
     by_rubric: dict[tuple[str, str], int] = {}
     by_district: dict[str, int] = {}
     objects_total = 0
-    for slug, name, code, n in groups:
+    for resource_id, code, n in groups:
+        slug, name = rubric_of.get(resource_id, ("", ""))
         if not district or code == district:
             by_rubric[(slug, name)] = by_rubric.get((slug, name), 0) + n
         if code and (not rubric or slug == rubric):

@@ -18,22 +18,29 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hromada.core.exceptions import ApplicationError
 from hromada.portal import opendata
-from hromada.portal.forms import ImportForm
+from hromada.portal.forms import ImportForm, ObjectForm
 from hromada.portal.importing import read_rows
 from hromada.portal.models import BuildingPassport, District, Resource, ResourceObject, Rubric
-from hromada.portal.schema import display_value, parse_schema
+from hromada.portal.schema import display_value
 from hromada.portal.selectors import (
     ObjectFilter,
     all_points,
     catalogue_stamp,
+    distance_metres,
     filterable_attributes,
     passports_search,
     portal_search,
     resource_objects,
     resource_points,
     rubrics_with_resources,
+    schema_of,
 )
-from hromada.portal.services import ImportRejected, resource_objects_import
+from hromada.portal.services import (
+    ImportRejected,
+    resource_object_create,
+    resource_object_update,
+    resource_objects_import,
+)
 
 PAGE_SIZE = 50
 
@@ -109,6 +116,10 @@ def resource(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Resource.objects.select_related("rubric", "unit"), slug=slug)
     flt = ObjectFilter.from_query(item, request.GET)
     page = Paginator(resource_objects(item, flt), PAGE_SIZE).get_page(request.GET.get("page"))
+    if flt.near is not None:
+        for obj in page:
+            if obj.latitude is not None and obj.longitude is not None:
+                obj.distance = distance_metres(flt.near, (obj.latitude, obj.longitude))  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -143,8 +154,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ResourceObject.objects.select_related("resource__rubric", "resource__unit"), pk=pk
     )
     attributes = [
-        (a.label, display_value(a, obj.attributes.get(a.name)))
-        for a in parse_schema(obj.resource.attribute_schema)
+        (a.label, display_value(a, obj.attributes.get(a.name))) for a in schema_of(obj.resource)
     ]
     return render(
         request,
@@ -157,6 +167,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if obj.has_point
             else "[]",
             "appeal_url": appeal_url(obj.address, obj.name),
+            "can_edit": request.user.has_perm("portal.change_objects", obj),
         },
     )
 
@@ -348,5 +359,42 @@ def resource_import(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "portal/import.html",
         {"resource": item, "form": form, "errors": errors, "columns": columns},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def object_edit(request: HttpRequest, slug: str = "", pk: int | None = None) -> HttpResponse:
+    """Add an object to a resource (``slug``) or change one (``pk``): staff of the owner unit."""
+    obj = None
+    if pk is not None:
+        obj = get_object_or_404(ResourceObject.objects.select_related("resource__unit"), pk=pk)
+        item = obj.resource
+    else:
+        item = get_object_or_404(Resource.objects.select_related("unit"), slug=slug)
+    if not request.user.has_perm("portal.change_objects", obj or item):
+        raise PermissionDenied
+    initial = ObjectForm.initial_for(obj) if obj else None
+    form = ObjectForm(request.POST or None, initial=initial, attributes=schema_of(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if obj is None:
+                obj = resource_object_create(
+                    resource_id=item.pk, data=form.service_data(), actor=request.user
+                )
+            else:
+                obj = resource_object_update(
+                    object_id=obj.pk, data=form.service_data(), actor=request.user
+                )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Зміни збережено."))
+            return redirect(obj.get_absolute_url())
+    return render(
+        request,
+        "portal/object_form.html",
+        {"resource": item, "object": obj, "form": form},
         status=400 if request.method == "POST" else 200,
     )

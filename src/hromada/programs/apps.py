@@ -35,7 +35,7 @@ def _register() -> None:
             key="programs-progress",
             title=cast(str, _("Виконання програм")),
             render=progress_panel,
-            perm="programs.view_programme",
+            perm="programs.record_entry",
             order=60,
         )
     )

@@ -37,8 +37,8 @@ from hromada.programs.narrative import fill
 from hromada.programs.periods import Period
 
 DATA_SCHEMA = 1
-# A report lists a measure's biggest spending purposes; the rest are summed in one line.
-SPENDING_ITEMS_SHOWN = 12
+# A report lists a measure's six biggest spending purposes; the rest are summed in one line.
+SPENDING_ITEMS_SHOWN = 6
 SOURCES = list(FundingSource.values)
 ZERO = Decimal("0.00")
 

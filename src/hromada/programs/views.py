@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hromada.accounts.models import User
@@ -109,7 +110,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
-            messages.success(request, "Програму створено.")
+            messages.success(request, _("Програму створено."))
             return redirect("programs:staff_detail", programme_id=programme.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "programs/staff/programme_form.html", {"form": form}, status=status)
@@ -304,10 +305,10 @@ def _measure_post(
     try:
         if bound == "activity":
             services.activity_create(actor=actor, programme=programme, **data)
-            done = "Захід (подію) записано."
+            done = _("Захід (подію) записано.")
         elif bound == "spending":
             services.spending_create(actor=actor, programme=programme, **data)
-            done = "Видаток записано."
+            done = _("Видаток записано.")
         elif bound == "value":
             services.indicator_value_record(
                 actor=actor,
@@ -316,15 +317,15 @@ def _measure_post(
                 actual=data["actual"],
                 evidence=data["evidence"],
             )
-            done = "Значення показника записано."
+            done = _("Значення показника записано.")
         elif bound == "narrative":
             services.narrative_set(
                 actor=actor, measure=measure, period=Period.parse(data["period"]), text=data["text"]
             )
-            done = "Текст збережено."
+            done = _("Текст збережено.")
         elif bound == "funding":
             services.funding_set(actor=actor, measure=measure, **data)
-            done = "План фінансування збережено."
+            done = _("План фінансування збережено.")
         else:
             planned = data.pop("planned")
             indicator = services.indicator_create(
@@ -362,7 +363,7 @@ def _entry_edit(
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Запис видалено.")
+                messages.success(request, _("Запис видалено."))
             return back
         if form.is_valid():
             try:
@@ -370,7 +371,7 @@ def _entry_edit(
             except ApplicationError as exc:
                 _apply_error(form, exc)
             else:
-                messages.success(request, "Запис виправлено.")
+                messages.success(request, _("Запис виправлено."))
                 return back
     return render(
         request,
@@ -449,7 +450,7 @@ def report_new(request: HttpRequest, programme_id: int) -> HttpResponse:
     _require(request, "programs.manage_report", programme)
     form = pforms.ReportCreateForm(request.POST, programme=programme)
     if not form.is_valid():
-        messages.error(request, "Оберіть звітний період.")
+        messages.error(request, _("Оберіть звітний період."))
         return redirect("programs:staff_detail", programme_id=programme.pk)
     try:
         report = services.report_create(
@@ -504,21 +505,21 @@ def report_action(
     try:
         if action == "submit":
             services.report_submit(actor=actor, report=report)
-            done = "Звіт подано на затвердження."
+            done = _("Звіт подано на затвердження.")
         elif action == "return":
             services.report_return(
                 actor=actor, report=report, reason=request.POST.get("reason", "")
             )
-            done = "Звіт повернуто на доопрацювання."
+            done = _("Звіт повернуто на доопрацювання.")
         elif action == "approve":
             form = pforms.ApproveForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError("Вкажіть номер і дату рішення міської ради.")
+                raise ApplicationError(_("Вкажіть номер і дату рішення міської ради."))
             services.report_approve(actor=actor, report=report, **form.cleaned_data)
-            done = "Звіт затверджено; його дані зафіксовано."
+            done = _("Звіт затверджено; його дані зафіксовано.")
         elif action == "publish":
             services.report_publish(actor=actor, report=report)
-            done = "Звіт оприлюднено на порталі."
+            done = _("Звіт оприлюднено на порталі.")
         elif action == "new-version":
             target = services.report_create(
                 actor=actor, programme=report.programme, period=report.period
@@ -574,7 +575,8 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 
 def progress_panel(request: HttpRequest) -> str | None:
-    """Render the dashboard panel: this quarter's progress of the programmes running now."""
+    """Render the dashboard panel: this quarter's progress of the programmes running now,
+    or, when none runs this year, the latest programmes and their reports."""
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -584,8 +586,15 @@ def progress_panel(request: HttpRequest) -> str | None:
         )[:5]
     )
     rows = [programme_progress(programme=p, quarter=Period.quarter_of(today)) for p in running]
+    latest = []
+    if not rows:
+        for programme in Programme.objects.order_by("-year_to", "title")[:3]:
+            report = programme.reports.order_by("-year", "-quarter", "-version").first()
+            latest.append({"programme": programme, "report": report})
     return render_to_string(
-        "programs/staff/_progress_panel.html", {"rows": rows, "today": today}, request=request
+        "programs/staff/_progress_panel.html",
+        {"rows": rows, "latest": latest, "today": today},
+        request=request,
     )
 
 

@@ -249,3 +249,74 @@ def test_anonymous_visitor_is_sent_to_login_for_import(client: Client) -> None:
     response = client.get(reverse("portal:resource_import", kwargs={"slug": resource.slug}))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_resource_list_near_a_point_is_ordered_by_distance(client: Client) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory(resource=resource, name="Далека", latitude=48.0, longitude=33.4)
+    ResourceObjectFactory(resource=resource, name="Близька", latitude=47.911, longitude=33.39)
+    body = client.get(resource.get_absolute_url(), {"near": "47.91,33.39"}).content.decode()
+    assert body.index("Близька") < body.index("Далека")
+    assert "Відстань, м" in body
+    assert ">111<" in body  # 0.001° of latitude
+
+
+def test_a_point_outside_the_city_or_garbage_is_ignored(client: Client) -> None:
+    resource = ResourceFactory()
+    ResourceObjectFactory(resource=resource, name="Аптека")
+    for near in ("50.45,30.52", "abc", "1,2,3", ""):
+        response = client.get(resource.get_absolute_url(), {"near": near})
+        assert response.status_code == 200
+        assert "Відстань, м" not in response.content.decode()
+
+
+# --- Staff: add and edit objects ----------------------------------------------------------
+
+
+def test_staff_of_the_owner_unit_edits_an_object_and_its_attributes(client: Client) -> None:
+    unit = OrgUnitFactory()
+    obj = ResourceObjectFactory(resource=ResourceFactory(unit=unit))
+    client.force_login(staff_with_role(Role.EDITOR, unit))
+    url = reverse("portal:object_edit", kwargs={"pk": obj.pk})
+    form = client.get(url)
+    assert form.status_code == 200
+    data = dict(form.context["form"].initial)
+    data.update({"phone": "(056) 123-45-67", "attr_open_sunday": "ні", "attr_staff": "7"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert obj.phone == "(056) 123-45-67"
+    assert obj.attributes == {"open_sunday": False, "staff": 7, "ownership": "комунальна"}
+
+
+def test_editing_with_coordinates_outside_the_city_shows_the_error(client: Client) -> None:
+    unit = OrgUnitFactory()
+    obj = ResourceObjectFactory(resource=ResourceFactory(unit=unit))
+    client.force_login(staff_with_role(Role.EDITOR, unit))
+    url = reverse("portal:object_edit", kwargs={"pk": obj.pk})
+    data = dict(client.get(url).context["form"].initial)
+    data.update({"latitude": "50.45", "longitude": "30.52"})
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "поза межами міста" in response.content.decode()
+    obj.refresh_from_db()
+    assert obj.latitude == 47.91
+
+
+def test_staff_adds_an_object_to_a_resource(client: Client) -> None:
+    unit = OrgUnitFactory()
+    resource = ResourceFactory(unit=unit)
+    client.force_login(staff_with_role(Role.EDITOR, unit))
+    response = client.post(
+        reverse("portal:object_add", kwargs={"slug": resource.slug}),
+        {"name": "Нова аптека", "address": "вул. Миру, 1", "attr_ownership": "приватна"},
+    )
+    assert response.status_code == 302
+    assert ResourceObject.objects.get(resource=resource).name == "Нова аптека"
+
+
+def test_staff_of_another_unit_may_not_edit(client: Client) -> None:
+    obj = ResourceObjectFactory()
+    client.force_login(staff_with_role(Role.EDITOR, OrgUnitFactory()))
+    response = client.get(reverse("portal:object_edit", kwargs={"pk": obj.pk}))
+    assert response.status_code == 403

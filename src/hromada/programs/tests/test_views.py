@@ -167,6 +167,8 @@ def test_dashboard_panel_and_navigation_are_registered(coordinator_client, setup
     body = coordinator_client.get(reverse("staff_home")).content.decode()
     assert "Виконання програм" in body
     assert reverse("programs:staff_list") in body
+    # Running this year or not, the panel names the programme.
+    assert setup.programme.title in body
 
 
 @override_settings(HROMADA_MFA_ENFORCED=False)
