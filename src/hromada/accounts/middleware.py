@@ -77,6 +77,8 @@ class IdleSessionMiddleware:
         return response
 
 
+MFA_OK_SESSION_KEY = "_hromada_mfa_ok"
+
 # Paths a user without TOTP may still open: setting it up, logging out, static files.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
 
@@ -106,9 +108,15 @@ class EnforceMfaMiddleware:
             settings.HROMADA_MFA_ENFORCED
             and user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            # Once a session's user is known to have TOTP the checks are skipped: they
+            # cost queries on every page. Removing TOTP goes through /accounts/ (exempt),
+            # where accounts.signals drops the mark.
+            and request.session.get(MFA_OK_SESSION_KEY) != user.pk
             and must_use_totp(user)
-            and not _has_totp(user)
         ):
+            if _has_totp(user):
+                request.session[MFA_OK_SESSION_KEY] = user.pk
+                return self.get_response(request)
             message = _("Потрібна двофакторна автентифікація: увімкніть застосунок-автентифікатор.")
             if _wants_json(request):
                 return JsonResponse({"detail": message}, status=403)

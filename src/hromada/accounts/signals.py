@@ -164,6 +164,11 @@ def _on_authenticator(verb: str) -> Any:
             target=user,
             data={"type": str(getattr(authenticator, "type", ""))},
         )
+        if verb == "removed" and request is not None and hasattr(request, "session"):
+            # The enforcement middleware checks this session again from the next request.
+            from hromada.accounts.middleware import MFA_OK_SESSION_KEY
+
+            request.session.pop(MFA_OK_SESSION_KEY, None)
 
     receiver.__name__ = f"on_authenticator_{verb}"
     return receiver

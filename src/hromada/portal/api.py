@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -183,11 +184,36 @@ class ResourceObjectViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PassportViewSet(viewsets.ReadOnlyModelViewSet[BuildingPassport]):
-    """Electronic passports of apartment buildings; ?q=address words, ?district=CODE."""
+class PassportWriteSerializer(serializers.ModelSerializer[BuildingPassport]):
+    # Plain codes (checked by the service's full_clean), as in PassportSerializer.
+    heating = serializers.CharField(required=False, help_text="central|building|individual|none")
+    hot_water = serializers.CharField(required=False, help_text="central|building|individual|none")
 
-    permission_classes = [permissions.AllowAny]
-    serializer_class = PassportSerializer
+    class Meta:
+        model = BuildingPassport
+        fields = list(services.PASSPORT_FIELDS)
+        # Uniqueness of the address is checked by the service, with a Ukrainian message.
+        validators: list[Any] = []
+
+
+class PassportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[BuildingPassport],
+):
+    """Electronic passports of apartment buildings; ?q=address words, ?district=CODE.
+
+    Editors and administrators create and change passports and add repairs.
+    """
+
+    permission_classes = [ReadAnyoneWriteStaff]
+
+    def get_serializer_class(self) -> Any:
+        if self.request.method in permissions.SAFE_METHODS:
+            return PassportSerializer
+        return PassportWriteSerializer
 
     def get_queryset(self) -> QuerySet[BuildingPassport]:
         qs = BuildingPassport.objects.prefetch_related("repairs").order_by("pk")
@@ -196,6 +222,48 @@ class PassportViewSet(viewsets.ReadOnlyModelViewSet[BuildingPassport]):
             qs = qs.filter(district=params["district"])
         terms = query_terms(params.get("q", ""))
         return qs.filter(matches(terms)) if terms else qs
+
+    def _save(self, passport_id: int | None, data: dict[str, Any]) -> Response:
+        if not self.request.user.has_perm("portal.change_passport"):
+            raise PermissionDenied
+        try:
+            passport = services.passport_save(
+                passport_id=passport_id, data=data, actor=self.request.user
+            )
+        except ApplicationError as exc:
+            raise ValidationError({"detail": exc.message}) from exc
+        return Response(
+            PassportSerializer(passport).data,
+            status=status.HTTP_201_CREATED if passport_id is None else status.HTTP_200_OK,
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = PassportWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._save(None, dict(serializer.validated_data))
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        passport = self.get_object()
+        serializer = PassportWriteSerializer(passport, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._save(passport.pk, dict(serializer.validated_data))
+
+    @extend_schema(request=RepairSerializer, responses=RepairSerializer)
+    @action(detail=True, methods=["post"])
+    def repairs(self, request: Request, pk: str | None = None) -> Response:
+        """Record a major repair in the building's history."""
+        passport = self.get_object()
+        if not request.user.has_perm("portal.change_passport"):
+            raise PermissionDenied
+        serializer = RepairSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            repair = services.passport_repair_add(
+                passport_id=passport.pk, actor=request.user, **serializer.validated_data
+            )
+        except ApplicationError as exc:
+            raise ValidationError({"detail": exc.message}) from exc
+        return Response(RepairSerializer(repair).data, status=status.HTTP_201_CREATED)
 
 
 class PortalSearchView(APIView):

@@ -53,11 +53,12 @@ def test_org_tree_sends_anonymous_visitors_to_login(client):
 def test_org_tree_query_count_does_not_grow_with_units(
     login, city_admin, city, django_assert_max_num_queries
 ):
-    parent = city.a1
-    for _ in range(40):
-        parent = OrgUnit.objects.create(
-            code=f"D{parent.pk}", name="Рівень", kind="sector", parent=parent
-        )
+    for branch in range(4):  # 40 more units: four branches ten levels deep
+        parent = city.a1
+        for level in range(10):
+            parent = OrgUnit.objects.create(
+                code=f"D{branch}-{level}", name="Рівень", kind="sector", parent=parent
+            )
     client = login(city_admin)
     client.get(reverse("accounts:org_tree"))  # warm up: sessions, content types
     with django_assert_max_num_queries(8):

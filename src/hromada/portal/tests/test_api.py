@@ -96,3 +96,60 @@ def test_anonymous_visitor_may_not_write() -> None:
     response = APIClient().delete(f"/api/v1/portal/objects/{obj.pk}/")
     assert response.status_code in (401, 403)
     assert ResourceObject.objects.filter(pk=obj.pk).exists()
+
+
+def test_editor_changes_a_passport_and_adds_a_repair() -> None:
+    passport = BuildingPassportFactory()
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, OrgUnitFactory()))
+    response = api.patch(
+        f"/api/v1/portal/passports/{passport.pk}/",
+        {"manager_name": "ОСББ «Нове»", "energy_class": "C"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["manager_name"] == "ОСББ «Нове»"
+    repair = api.post(
+        f"/api/v1/portal/passports/{passport.pk}/repairs/",
+        {"year": 2021, "kind": "заміна ліфтів", "cost": "1500000.00"},
+        format="json",
+    )
+    assert repair.status_code == 201, repair.json()
+    assert passport.repairs.count() == 1
+    assert AuditEvent.objects.filter(action="portal.passport.repair_added").exists()
+
+
+def test_passport_with_a_clashing_address_is_a_400() -> None:
+    one = BuildingPassportFactory()
+    other = BuildingPassportFactory()
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, OrgUnitFactory()))
+    response = api.patch(
+        f"/api/v1/portal/passports/{other.pk}/", {"number": one.number}, format="json"
+    )
+    assert response.status_code == 400
+    assert "вже існує" in str(response.json())
+
+
+def test_staff_without_the_editor_role_may_not_change_a_passport() -> None:
+    passport = BuildingPassportFactory()
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EXECUTOR, OrgUnitFactory()))
+    response = api.patch(
+        f"/api/v1/portal/passports/{passport.pk}/", {"energy_class": "A"}, format="json"
+    )
+    assert response.status_code == 403
+    passport.refresh_from_db()
+    assert passport.energy_class == ""
+
+
+def test_passport_with_an_unknown_heating_code_is_a_400() -> None:
+    passport = BuildingPassportFactory()
+    api = APIClient()
+    api.force_authenticate(staff_with_role(Role.EDITOR, OrgUnitFactory()))
+    response = api.patch(
+        f"/api/v1/portal/passports/{passport.pk}/", {"heating": "вогнище"}, format="json"
+    )
+    assert response.status_code == 400
+    passport.refresh_from_db()
+    assert passport.heating == "central"
