@@ -41,6 +41,8 @@ case "$what" in
   run) ;;
   test)
     have_file /usr/bin/chromium || missing+=(chromium)
+    # Generated PDFs are read back in tests.
+    have_cmd pdftotext || missing+=(poppler-utils)
     pg_bin >/dev/null || missing+=(postgresql-15)
     ;;
   bench)
