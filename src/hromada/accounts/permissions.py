@@ -63,15 +63,15 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
         return cached  # type: ignore[no-any-return]
     from hromada.accounts.models import RoleAssignment, Substitution
 
-    today = timezone.localdate()
-    absent_ids = list(
-        Substitution.objects.current(today)
+    # One query: the user's own roles and those of the colleagues they act for today.
+    acting_for = (
+        Substitution.objects.current(timezone.localdate())
         .filter(substitute=user)
-        .values_list("absent_id", flat=True)
+        .values("absent_id")
     )
-    rows = RoleAssignment.objects.filter(user_id__in=[user.pk, *absent_ids]).values_list(
-        "role", "unit__path", "include_subunits"
-    )
+    rows = RoleAssignment.objects.filter(
+        Q(user_id=user.pk) | Q(user_id__in=acting_for)
+    ).values_list("role", "unit__path", "include_subunits")
     grants = tuple(Grant(role, path, sub) for role, path, sub in rows)
     setattr(user, _CACHE_ATTR, grants)
     return grants

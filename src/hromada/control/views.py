@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hromada.accounts.models import OrgUnit, User
-from hromada.accounts.permissions import acting_for_ids, has_role, role_covers
+from hromada.accounts.permissions import acting_for_ids, grants_of, has_role, role_covers
 from hromada.accounts.roles import Role
 from hromada.control import export, selectors, services
 from hromada.control.forms import (
@@ -71,9 +73,23 @@ def my_work_panel(request: HttpRequest) -> str | None:
     return render_to_string("control/_panel_my_work.html", {"counts": counts}, request=request)
 
 
+# The overdue-by-unit figures change slowly and cost a count over every open assignment
+# in the viewer's scope: the dashboard shows them at most this many seconds old.
+OVERDUE_PANEL_CACHE_SECONDS = 300
+
+
 def overdue_panel(request: HttpRequest) -> str | None:
     """Render the dashboard panel of overdue assignments by unit (heads and controllers)."""
-    rows = selectors.overdue_by_unit(viewer=request.user)
+    grants = sorted(
+        (g.role, g.unit_path or "", g.include_subunits)
+        for g in grants_of(request.user)
+        if g.role in (Role.HEAD, Role.CONTROLLER)
+    )
+    scope = hashlib.sha256(repr(grants).encode()).hexdigest()[:32]
+    key = f"control:overdue-by-unit:{timezone.localdate()}:{scope}"
+    rows = cache.get_or_set(
+        key, lambda: selectors.overdue_by_unit(viewer=request.user), OVERDUE_PANEL_CACHE_SECONDS
+    )
     return render_to_string("control/_panel_overdue.html", {"rows": rows}, request=request)
 
 

@@ -170,3 +170,13 @@ def test_the_drill_down_list_shows_the_assignments(login, org, hooks):
         .content.decode()
     )
     assert reverse("control:assignment_detail", args=[assignment.pk]) in html
+
+
+def test_the_overdue_panel_counts_overdue_assignments_by_unit(login, org, hooks):
+    assignment = give(org, org.spec_d1)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        due_date=services._today() - timedelta(days=2)
+    )
+    html = login(org.head_d).get(reverse("staff_home")).content.decode()
+    assert "Прострочені доручення за підрозділами" in html
+    assert "Відділ D1: <strong>1</strong>" in html

@@ -211,3 +211,28 @@ def test_citizen_finds_the_nearest_pharmacy_open_on_sunday(
     assert _wait_map(page) == 2
     screenshot(page, "portal-nearest-sunday-pharmacy")
     context.close()
+
+
+def test_staff_object_form_and_import_page_are_accessible(
+    page: Page, live_server: LiveServer, axe_check: Check, settings: Any
+) -> None:
+    from django.test import Client
+
+    from hromada.accounts.factories import staff_with_role
+    from hromada.accounts.roles import Role
+
+    settings.HROMADA_MFA_ENFORCED = False
+    unit = OrgUnitFactory()
+    obj = ResourceObjectFactory(resource=ResourceFactory(unit=unit))
+    client = Client()
+    client.force_login(staff_with_role(Role.EDITOR, unit))
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    page.goto(f"/objects/{obj.pk}/edit/")
+    page.fill("#id_latitude", "50.45")
+    page.fill("#id_longitude", "30.52")
+    page.click("main form button[type=submit]")
+    assert "поза межами міста" in page.locator("#form-errors").inner_text()
+    axe_check(page)
+    page.goto(f"/resources/{obj.resource.slug}/import/")
+    axe_check(page)
