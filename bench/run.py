@@ -39,7 +39,12 @@ PAGES: list[tuple[str, bool, str, float | None]] = [
     ("/bench/ceiling/", False, "ok", None),
     ("/healthz", False, '"database": "ok"', 0.9),
     ("/", False, "<main", 0.5),
+    # As a browser with JavaScript asks for it: the page, then each panel by itself.
     ("/staff/", True, "<main", 0.5),
+    ("/staff/panels/my-work/", True, "", None),
+    ("/staff/panels/notifications/", True, "", None),
+    # Everything in one response, as a browser without JavaScript gets it.
+    ("/staff/?panels=inline", True, "<main", None),
 ]
 
 
@@ -118,7 +123,7 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
 def fetch(url: str, cookie: str | None) -> tuple[int, str]:
     request = urllib.request.Request(url)  # noqa: S310 - loopback only
     if cookie:
-        request.add_header("Cookie", f"sessionid={cookie}")
+        request.add_header("Cookie", f"sessionid={cookie}; hromada_js=1")
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
@@ -155,7 +160,7 @@ def wrk(
         "10s",
     ]
     if cookie:
-        argv += ["-H", f"Cookie: sessionid={cookie}"]
+        argv += ["-H", f"Cookie: sessionid={cookie}; hromada_js=1"]
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
+from playwright.sync_api import expect
 
 from hromada.accounts.factories import staff_with_role
 from hromada.accounts.roles import Role
@@ -58,5 +59,6 @@ def test_the_dashboard_panel_lists_unread_notifications(
     _log_in(page, live_server)
     page.goto("/staff/")
     panel = page.locator("section", has=page.get_by_role("heading", name="Мої сповіщення"))
-    assert panel.get_by_text("Нове доручення №17", exact=True).is_visible()
+    # The panel loads after the page (htmx); wait for it.
+    expect(panel.get_by_text("Нове доручення №17", exact=True)).to_be_visible()
     axe_check(page)

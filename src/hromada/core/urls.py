@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("after-login/", views.after_login, name="after_login"),
     path("staff/", views.staff_home, name="staff_home"),
+    path("staff/panels/<str:key>/", views.staff_panel, name="staff_panel"),
     path("staff/audit/", audit_views.audit_list, name="audit_list"),
     path("staff/audit/export.csv", audit_views.audit_export, name="audit_export"),
     path("staff/audit/<int:seq>/", audit_views.audit_detail, name="audit_detail"),

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -82,14 +82,43 @@ def after_login(request: HttpRequest) -> HttpResponse:
     return redirect("staff_home" if request.user.has_perm("core.access_staff") else "cabinet")
 
 
-@login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    """Render the staff dashboard with the panels the user may see."""
+# Set by static/js/init.js: the browser runs JavaScript, so the dashboard's panels can
+# load after the page (progressive enhancement). Without it they are rendered inline.
+JS_COOKIE = "hromada_js"
+
+
+def _staff_or_403(request: HttpRequest) -> None:
     if not request.user.has_perm("core.access_staff"):
         raise PermissionDenied
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Render the staff dashboard with the panels the user may see.
+
+    In a browser with JavaScript the page comes first and each panel is fetched from
+    `staff_panel` as it loads (htmx), so a slow panel never holds up the workspace;
+    otherwise (or with ?panels=inline) every panel is rendered into the page.
+    """
+    _staff_or_403(request)
+    lazy = request.COOKIES.get(JS_COOKIE) == "1" and request.GET.get("panels") != "inline"
     panels = []
     for panel in registry.panels_for(request.user):
+        if lazy:
+            panels.append({"key": panel.key, "title": panel.title, "html": None})
+            continue
         html = panel.render(request)
         if html is not None:
             panels.append({"key": panel.key, "title": panel.title, "html": html})
-    return render(request, "core/staff_home.html", {"panels": panels})
+    return render(request, "core/staff_home.html", {"panels": panels, "lazy": lazy})
+
+
+@login_required
+def staff_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """Render one dashboard panel's body (fetched by the dashboard with htmx)."""
+    _staff_or_403(request)
+    panel = registry.panels.get(key)
+    if panel is None or not request.user.has_perm(panel.perm):
+        raise Http404
+    html = panel.render(request)
+    return HttpResponse(html or "")
