@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,6 +54,7 @@ def test_filtering_the_resource_updates_list_and_map(page: Page) -> None:
     page.goto(resource.get_absolute_url())
     page.select_option("#f-open_sunday", "1")
     page.click("form[aria-label] button[type=submit]")
+    page.wait_for_url(re.compile(r"a_open_sunday=1"))
     assert _wait_map(page) == 1
     assert page.locator("table tbody").inner_text().strip().startswith("Недільна")
 
@@ -203,8 +205,10 @@ def test_citizen_finds_the_nearest_pharmacy_open_on_sunday(
     page.goto(resource.get_absolute_url())
     page.select_option("#f-open_sunday", "1")
     page.click("form[aria-label] button[type=submit]")
+    page.wait_for_url(re.compile(r"a_open_sunday=1"))
     page.click("#f-near-me")
-    page.wait_for_url("**near=**")
+    page.wait_for_url(re.compile(r"near=47\.91"))  # the hidden field is empty before
+    page.wait_for_load_state("load")
     rows = page.locator("table tbody tr")
     assert rows.count() == 2
     assert rows.first.inner_text().startswith("Недільна поруч")
