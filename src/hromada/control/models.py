@@ -42,6 +42,8 @@ class Resolution(TimeStampedModel):
     # The key of the controlled type (e.g. "documents.document"): reminder settings, hooks.
     control_type = models.CharField(_("вид контролю"), max_length=100)
     item_title = models.CharField(_("об'єкт"), max_length=300)
+    # What notices (in-app and e-mail) call the item: without personal data (see types.py).
+    notice_title = models.CharField(_("назва для сповіщень"), max_length=300, blank=True)
     unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("підрозділ"),

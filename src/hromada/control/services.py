@@ -197,12 +197,16 @@ def _check_executor(author: User, executor: User, *, who: str = "author") -> Org
     return unit
 
 
+def _notice_name(resolution: Resolution) -> str:
+    return resolution.notice_title or resolution.item_title
+
+
 def _notify_assigned(assignment: Assignment) -> None:
     resolution = assignment.resolution
     notify(
         recipient=assignment.executor,
         key=f"control:assignment:{assignment.pk}:new",
-        title=_("Нове доручення: %(item)s") % {"item": resolution.item_title},
+        title=_("Нове доручення: %(item)s") % {"item": _notice_name(resolution)},
         body=_("%(text)s\nСтрок виконання: %(due)s.")
         % {"text": assignment.text or resolution.text, "due": _fmt(assignment.due_date)},
         url=assignment.get_absolute_url(),
@@ -296,6 +300,7 @@ def resolution_create(
         item_id=item.pk,
         control_type=controlled.key,
         item_title=item_title(item),
+        notice_title=(controlled.notice_title(item) if controlled.notice_title else "")[:300],
         unit=unit,
         author=author,
         entered_by=actor,
@@ -481,7 +486,7 @@ def assignment_report(
     notify(
         recipient=assignment.reviewer,
         key=f"control:report:{report.pk}:submitted",
-        title=_("Звіт про виконання: %(item)s") % {"item": assignment.resolution.item_title},
+        title=_("Звіт про виконання: %(item)s") % {"item": _notice_name(assignment.resolution)},
         body=_("%(executor)s надав(ла) звіт. Прийміть його або поверніть на доопрацювання.")
         % {"executor": assignment.executor.full_name},
         url=assignment.get_absolute_url(),
@@ -533,7 +538,7 @@ def assignment_review(
             recipient=assignment.executor,
             key=f"control:report:{report.pk if report else assignment.pk}:returned",
             title=_("Звіт повернуто на доопрацювання: %(item)s")
-            % {"item": assignment.resolution.item_title},
+            % {"item": _notice_name(assignment.resolution)},
             body=note,
             url=assignment.get_absolute_url(),
         )
@@ -692,7 +697,8 @@ def extension_request(
     notify(
         recipient=decider,
         key=f"control:extension:{request.pk}:requested",
-        title=_("Прохання продовжити строк: %(item)s") % {"item": assignment.resolution.item_title},
+        title=_("Прохання продовжити строк: %(item)s")
+        % {"item": _notice_name(assignment.resolution)},
         body=_("%(who)s просить перенести строк з %(old)s на %(new)s. Обґрунтування: %(reason)s")
         % {
             "who": actor.full_name,
@@ -786,7 +792,7 @@ class SweepResult:
 
 
 def _reminder_texts(kind: str, assignment: Assignment) -> tuple[str, str]:
-    item = assignment.resolution.item_title
+    item = _notice_name(assignment.resolution)
     due = _fmt(assignment.due_date)
     if kind.startswith("before-"):
         days = kind.removeprefix("before-")
@@ -852,7 +858,7 @@ def _remind_one(assignment_id: int, today: date) -> str | None:
                         title=_("Прострочено доручення працівника %(name)s: %(item)s")
                         % {
                             "name": assignment.executor.full_name,
-                            "item": assignment.resolution.item_title,
+                            "item": _notice_name(assignment.resolution),
                         },
                         body=body,
                         url=assignment.get_absolute_url(),

@@ -51,6 +51,8 @@ class ControlledType:
     on_completed: Callable[..., None] | None = None
     # Items waiting for the user's resolution.
     awaiting_resolution: Callable[[Any], Iterable[WaitingItem]] | None = None
+    # The item's name in notices and e-mails, when its title may hold personal data.
+    notice_title: Callable[[Any], str] | None = None
 
     @property
     def key(self) -> str:

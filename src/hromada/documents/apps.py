@@ -22,6 +22,7 @@ def _register() -> None:
             on_resolution=services.on_resolution,
             on_completed=services.on_completed,
             awaiting_resolution=selectors.awaiting_resolution,
+            notice_title=lambda doc: doc.notice_title,
         )
     )
     registry.add_nav(

@@ -568,6 +568,7 @@ def _load(
     for plan in plans:
         plan.resolution.item_id = plan.document.pk
         plan.resolution.item_title = plan.document.control_title
+        plan.resolution.notice_title = plan.document.notice_title
     resolutions = [p.resolution for p in plans]
     Resolution.objects.bulk_create(resolutions, batch_size=500)
     assignments = []

@@ -347,6 +347,14 @@ class Document(TimeStampedModel):
         return f"№ {number}{when}{who}: {self.summary}"[:300]
 
     @property
+    def notice_title(self) -> str:
+        """The document's name in notices and e-mails: no summary when access is restricted."""
+        if self.access == self.Access.PUBLIC:
+            return self.control_title
+        when = f" від {self.reg_date:%d.%m.%Y}" if self.reg_date else ""
+        return f"документ № {self.reg_index or '—'}{when} ({self.get_access_display()})"
+
+    @property
     def is_restricted(self) -> bool:
         return self.access != self.Access.PUBLIC
 

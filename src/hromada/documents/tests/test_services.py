@@ -528,3 +528,11 @@ def test_closing_a_journal_stops_registration_and_is_audited(office):
     assert AuditEvent.objects.filter(action="documents.journal.changed").exists()
     with pytest.raises(ApplicationError):
         register(office)
+
+
+def test_notices_about_a_personal_data_document_leave_its_summary_out(office):
+    document = register(office, access=Document.Access.PERSONAL)
+    resolve(office, document)
+    notice = Notification.objects.get(recipient=office.org.spec_d1)
+    assert "покрівлі" not in notice.title + notice.body
+    assert document.reg_index in notice.title
