@@ -153,13 +153,15 @@ def role_covers(user: Any, roles: Iterable[str], obj: Any) -> bool:
 def scope_q(user: Any, roles: Iterable[str], path_field: str = "unit__path") -> Q:
     """Return a filter for the objects whose unit path the user's grants of these roles cover.
 
-    The query-side twin of :func:`role_covers`, for lists: ``Q()`` (everything) with a
-    city-wide grant, a match on nothing without any grant.
+    The query-side twin of :func:`role_covers`, for lists: a match on everything with a
+    city-wide grant, a match on nothing without any grant. "Everything" is a real
+    condition, not an empty ``Q()``: an empty Q OR-ed with another one vanishes, which
+    would silently narrow a city-wide view.
     """
     wanted = set(roles)
     grants = [g for g in grants_of(user) if g.role in wanted]
     if any(g.unit_path is None for g in grants):
-        return Q()
+        return Q(pk__isnull=False)
     q = Q(pk__in=[])
     for g in grants:
         assert g.unit_path is not None

@@ -340,6 +340,8 @@ HROMADA_CONTROL_REMINDER_DAYS: dict[str, list[int]] = {
 HROMADA_CONTROL_DUE_SOON_DAYS = env.int("HROMADA_CONTROL_DUE_SOON_DAYS", default=7)
 # The daily reminder sweep runs at this hour (local time), see `hromada control remind --daily`.
 HROMADA_CONTROL_SWEEP_HOUR = env.int("HROMADA_CONTROL_SWEEP_HOUR", default=7)
+# A council's own DOCX letterhead for drafted answers (empty: the built-in one).
+HROMADA_DOCUMENTS_ANSWER_TEMPLATE = env.str("HROMADA_DOCUMENTS_ANSWER_TEMPLATE", default="")
 # Where the platform is reached, for links in e-mails sent outside a request.
 HROMADA_BASE_URL = env.str("HROMADA_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -238,3 +238,18 @@ def test_objects_with_a_unit_attribute_belong_to_it(world: World) -> None:
     assert user.has_perm("accounts.manage_employment", inside)
     assert not user.has_perm("accounts.manage_employment", outside)
     assert isinstance(inside.unit, OrgUnit)
+
+
+@pytest.mark.django_db
+def test_a_citywide_scope_filter_still_matches_everything_when_combined_with_or():
+    from django.db.models import Q
+
+    from hromada.accounts.factories import OrgUnitFactory, staff_with_role
+    from hromada.accounts.models import OrgUnit
+    from hromada.accounts.permissions import scope_q
+
+    a, b = OrgUnitFactory(), OrgUnitFactory()
+    controller = staff_with_role(Role.CONTROLLER)  # city-wide
+    q = scope_q(controller, [Role.CONTROLLER], path_field="path")
+    assert set(OrgUnit.objects.filter(q)) == {a, b}
+    assert set(OrgUnit.objects.filter(q | Q(pk=a.pk))) == {a, b}
