@@ -150,6 +150,16 @@ def role_covers(user: Any, roles: Iterable[str], obj: Any) -> bool:
     return any(g.covers(p) for g in grants for p in paths)
 
 
+def everything() -> Q:
+    """Return a filter that matches every row (and, unlike ``Q()``, survives an OR)."""
+    return Q(pk__isnull=False)
+
+
+def is_everything(q: Q) -> bool:
+    """Return whether a scope filter from :func:`scope_q` is the city-wide "everything"."""
+    return q == everything()
+
+
 def scope_q(user: Any, roles: Iterable[str], path_field: str = "unit__path") -> Q:
     """Return a filter for the objects whose unit path the user's grants of these roles cover.
 
@@ -161,7 +171,7 @@ def scope_q(user: Any, roles: Iterable[str], path_field: str = "unit__path") -> 
     wanted = set(roles)
     grants = [g for g in grants_of(user) if g.role in wanted]
     if any(g.unit_path is None for g in grants):
-        return Q(pk__isnull=False)
+        return everything()
     q = Q(pk__in=[])
     for g in grants:
         assert g.unit_path is not None

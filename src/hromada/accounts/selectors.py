@@ -18,7 +18,12 @@ from hromada.accounts.models import (
     Substitution,
     User,
 )
-from hromada.accounts.permissions import CURRENT_EMPLOYMENTS_ATTR, is_staff_member, scope_q
+from hromada.accounts.permissions import (
+    CURRENT_EMPLOYMENTS_ATTR,
+    is_everything,
+    is_staff_member,
+    scope_q,
+)
 from hromada.accounts.roles import Role
 
 # Roles whose holders see a person's contacts (mirrors the rule accounts.view_person).
@@ -101,8 +106,8 @@ def contacts_visible_q(viewer: Any) -> Q:
     if not is_staff_member(viewer):
         return own
     scope = scope_q(viewer, CONTACT_ROLES, "position__unit__path")
-    if scope == Q():
-        return Q()
+    if is_everything(scope):
+        return scope
     employed = Employment.objects.current().filter(scope, user=OuterRef("pk"))
     return own | Q(Exists(employed))
 

@@ -320,6 +320,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "matplotlib": {"level": "WARNING"},
+        # The morphology dictionaries announce every load.
+        "pymorphy3": {"level": "WARNING"},
     },
 }
 

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from hromada.accounts.permissions import acting_for_ids, has_role, scope_q
+from hromada.accounts.permissions import acting_for_ids, has_role, is_everything, scope_q
 from hromada.accounts.roles import Role
 from hromada.control.models import Assignment, Resolution
 from hromada.control.types import WaitingItem
@@ -39,8 +39,8 @@ def visible_documents_q(user: Any) -> Q:
     """Return a filter for the documents the user may see (twin of documents.view_document)."""
     ids = list(acting_for_ids(user))
     scope = scope_q(user, [Role.OPERATOR, Role.CONTROLLER, Role.HEAD])
-    if not scope.children:
-        return Q()  # a city-wide grant: everything (an empty Q would vanish inside an OR)
+    if is_everything(scope):
+        return scope  # a city-wide grant: everything
     q = Q(access=Document.Access.PUBLIC) | scope
     q |= (
         Q(registered_by_id__in=ids)
