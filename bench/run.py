@@ -208,6 +208,8 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "LOG_FORMAT": "console",
         "WEB_CONCURRENCY": str(args.workers),
+        # No worker recycling mid-measurement: a restart would stall one page's run.
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     server: subprocess.Popen[bytes] | None = None
     try:

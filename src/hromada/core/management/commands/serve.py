@@ -61,11 +61,10 @@ def gunicorn_argv(
         "--graceful-timeout",
         "20",
         # Recycle processes now and then so that a slow leak never becomes an outage.
-        "--max-requests",
-        "5000",
-        "--max-requests-jitter",
-        "500",
     ]
+    max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+    if max_requests > 0:
+        argv += ["--max-requests", str(max_requests), "--max-requests-jitter", "500"]
     if access_log:
         argv += ["--access-logfile", "-"]
     if _gunicorn_has_setting("control_socket_disable"):
