@@ -55,6 +55,7 @@ def main() -> None:
         client = Client()
         if not anonymous:
             client.cookies["sessionid"] = cookie
+            client.cookies["hromada_js"] = "1"  # as a browser with JavaScript
         for _ in range(5):
             client.get(path)
         with CaptureQueriesContext(connection) as queries:
