@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,22 @@ class RequestContextMiddleware:
             _current.reset(token)
         response["X-Request-ID"] = ctx.request_id
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Speak Ukrainian unless the visitor chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a kiosk or
+    a clerk's browser set to English would show an English site; hromada's interface
+    language is Ukrainian and English is opt-in (the language cookie the switch sets).
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else ""
+        except LookupError:
+            language = ""
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
