@@ -139,3 +139,17 @@ def test_translations_keep_the_placeholders_of_their_msgids() -> None:
             if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
                 mismatches.append((source, text))
     assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_a_signed_in_person_gets_their_profile_language_until_they_switch(
+    client: Client,
+) -> None:
+    from hromada.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(preferred_language="en"))
+    html = client.get("/cabinet/").content.decode()
+    assert "Change password" in html
+    assert "Змінити пароль" not in html
+    _switch(client, "uk")
+    assert "Змінити пароль" in client.get("/cabinet/").content.decode()

@@ -72,10 +72,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hromada.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "hromada.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's profile language applies (no i18n URLs).
+    "hromada.core.middleware.LanguageMiddleware",
     "hromada.accounts.middleware.IdleSessionMiddleware",
     "hromada.accounts.middleware.EnforceMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

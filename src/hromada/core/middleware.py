@@ -76,7 +76,7 @@ class RequestContextMiddleware:
 
 
 class LanguageMiddleware(LocaleMiddleware):
-    """Speak Ukrainian unless the visitor chose English with the language switch.
+    """Speak Ukrainian unless the visitor chose English (the switch, or their profile).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so a kiosk or
     a clerk's browser set to English would show an English site; hromada's interface
@@ -85,6 +85,10 @@ class LanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        user = getattr(request, "user", None)
+        if not chosen and user is not None and user.is_authenticated:
+            # A signed-in person without a choice on this browser: their profile's language.
+            chosen = getattr(user, "preferred_language", "")
         try:
             language = translation.get_supported_language_variant(chosen) if chosen else ""
         except LookupError:
