@@ -405,7 +405,7 @@ def substitution_create(request: HttpRequest, person_id: int) -> HttpResponse:
 def substitution_cancel(request: HttpRequest, person_id: int, substitution_id: int) -> HttpResponse:
     """Cancel a substitution from today."""
     substitution = get_object_or_404(
-        Substitution.objects.select_related("absent"), pk=substitution_id
+        Substitution.objects.select_related("absent"), pk=substitution_id, absent_id=person_id
     )
     _require(request, "accounts.manage_substitutions", substitution.absent)
     try:

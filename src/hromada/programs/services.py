@@ -13,10 +13,10 @@ of that report first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -669,38 +669,60 @@ def activity_create(
     return activity
 
 
-@transaction.atomic
-def activity_update(*, actor: Actor, activity: Activity, **changes: Any) -> Activity:
-    """Correct an activity; moving it to another measure needs the right to both."""
-    activity = _lock(Activity, activity.pk)
-    programme = activity.programme
-    _check(actor, "programs.record_entry", activity.measure)
-    unknown = set(changes) - set(ACTIVITY_FIELDS)
+def _entry_update(
+    *,
+    actor: Actor,
+    entry: Any,
+    fields: Sequence[str],
+    clean: Callable[[Programme, dict[str, Any]], dict[str, Any]],
+    action: str,
+    changes: dict[str, Any],
+) -> Any:
+    """Correct an activity or spending entry; moving it to another measure needs both rights."""
+    entry = _lock(type(entry), entry.pk)
+    programme = entry.programme
+    _check(actor, "programs.record_entry", entry.measure)
+    unknown = set(changes) - set(fields)
     if unknown:
         raise ApplicationError(f"Ці поля змінювати не можна: {', '.join(sorted(unknown))}.")
-    _ensure_day_unlocked(programme, activity.date)
-    before = snapshot(activity, ACTIVITY_FIELDS)
-    measure = changes.pop("measure", activity.measure)
-    if measure.pk != activity.measure_id:
+    _ensure_day_unlocked(programme, entry.date)
+    before = snapshot(entry, fields)
+    measure = changes.pop("measure", entry.measure)
+    if measure.pk != entry.measure_id:
         measure = _measure_of(programme, _lock(Measure, measure.pk))
         _check(actor, "programs.record_entry", measure)
-    unit = changes.pop("unit", activity.unit if measure.pk == activity.measure_id else None)
-    values = _clean_activity(
+    unit = changes.pop("unit", entry.unit if measure.pk == entry.measure_id else None)
+    values = clean(
         programme,
-        {f: getattr(activity, f) for f in ACTIVITY_FIELDS if f not in ("measure", "unit")}
-        | changes,
+        {f: getattr(entry, f) for f in fields if f not in ("measure", "unit")} | changes,
     )
     _ensure_day_unlocked(programme, values["date"])
     for key, value in values.items():
-        setattr(activity, key, value)
-    activity.measure = measure
-    activity.unit = _entry_unit(measure, unit, actor)
-    _full_clean(activity, exclude=["programme", "measure", "unit", "created_by"])
-    activity.save()
-    diff = changed_fields(before, snapshot(activity, ACTIVITY_FIELDS))
+        setattr(entry, key, value)
+    entry.measure = measure
+    entry.unit = _entry_unit(measure, unit, actor)
+    _full_clean(entry, exclude=["programme", "measure", "unit", "created_by"])
+    entry.save()
+    diff = changed_fields(before, snapshot(entry, fields))
     if diff:
-        audit_record(actor=actor, action="activity.updated", target=activity, data=diff)
-    return activity
+        audit_record(actor=actor, action=action, target=entry, data=diff)
+    return entry
+
+
+@transaction.atomic
+def activity_update(*, actor: Actor, activity: Activity, **changes: Any) -> Activity:
+    """Correct an activity; moving it to another measure needs the right to both."""
+    return cast(
+        Activity,
+        _entry_update(
+            actor=actor,
+            entry=activity,
+            fields=ACTIVITY_FIELDS,
+            clean=_clean_activity,
+            action="activity.updated",
+            changes=changes,
+        ),
+    )
 
 
 @transaction.atomic
@@ -765,34 +787,17 @@ def spending_create(
 @transaction.atomic
 def spending_update(*, actor: Actor, entry: SpendingEntry, **changes: Any) -> SpendingEntry:
     """Correct a spending entry; moving it to another measure needs the right to both."""
-    entry = _lock(SpendingEntry, entry.pk)
-    programme = entry.programme
-    _check(actor, "programs.record_entry", entry.measure)
-    unknown = set(changes) - set(SPENDING_FIELDS)
-    if unknown:
-        raise ApplicationError(f"Ці поля змінювати не можна: {', '.join(sorted(unknown))}.")
-    _ensure_day_unlocked(programme, entry.date)
-    before = snapshot(entry, SPENDING_FIELDS)
-    measure = changes.pop("measure", entry.measure)
-    if measure.pk != entry.measure_id:
-        measure = _measure_of(programme, _lock(Measure, measure.pk))
-        _check(actor, "programs.record_entry", measure)
-    unit = changes.pop("unit", entry.unit if measure.pk == entry.measure_id else None)
-    values = _clean_spending(
-        programme,
-        {f: getattr(entry, f) for f in SPENDING_FIELDS if f not in ("measure", "unit")} | changes,
+    return cast(
+        SpendingEntry,
+        _entry_update(
+            actor=actor,
+            entry=entry,
+            fields=SPENDING_FIELDS,
+            clean=_clean_spending,
+            action="spending.updated",
+            changes=changes,
+        ),
     )
-    _ensure_day_unlocked(programme, values["date"])
-    for key, value in values.items():
-        setattr(entry, key, value)
-    entry.measure = measure
-    entry.unit = _entry_unit(measure, unit, actor)
-    _full_clean(entry, exclude=["programme", "measure", "unit", "created_by"])
-    entry.save()
-    diff = changed_fields(before, snapshot(entry, SPENDING_FIELDS))
-    if diff:
-        audit_record(actor=actor, action="spending.updated", target=entry, data=diff)
-    return entry
 
 
 @transaction.atomic
