@@ -93,9 +93,10 @@ def fresh_cache(request: pytest.FixtureRequest) -> None:
     if not uses_db:
         return
     request.getfixturevalue("_django_db_helper")
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["local"].clear()  # per-process memos (the /healthz probe)
 
 
 # --- browser --------------------------------------------------------------------------------

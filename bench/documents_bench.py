@@ -150,9 +150,9 @@ def _generate(n: int) -> dict[str, Any]:
         cur.execute(
             """
             INSERT INTO control_resolution (created_at, updated_at, item_type_id, item_id,
-              control_type, item_title, unit_id, author_id, entered_by_id, text, resolution_date,
-              start_date, due_date, control_state, term_kind, removal_note)
-            SELECT now(), now(), %(ct)s, d.id, 'documents.document', left(d.summary, 300),
+              control_type, item_title, notice_title, unit_id, author_id, entered_by_id, text,
+              resolution_date, start_date, due_date, control_state, term_kind, removal_note)
+            SELECT now(), now(), %(ct)s, d.id, 'documents.document', left(d.summary, 300), '',
               d.unit_id, %(mayor)s, %(mayor)s, 'Розглянути', d.reg_date, d.reg_date,
               d.reg_date + 30,
               CASE WHEN d.seq %% 10 = 0 THEN 'on_control' ELSE 'removed' END, '', ''
@@ -250,6 +250,25 @@ def _registration(info: dict[str, Any], clerks: int, per_clerk: int) -> dict[str
         user = person(zv, email=f"bench-clerk-{i}@example.org")
         RoleAssignment.objects.create(user=user, role="operator", unit_id=info["vk"])
         users.append(user)
+    from django.test.utils import CaptureQueriesContext
+
+    def card() -> Any:
+        return services.Card(
+            summary="Про ремонт покрівлі",
+            correspondent=correspondent,
+            received_date=timezone.localdate(),
+            channel="post",
+        )
+
+    # The cost of one registration, measured alone (it numbers from 1 in its own journal).
+    warm = Journal.objects.create(
+        body_id=info["vk"], kind="incoming", code="BENCH-WARM", name="Bench warm-up"
+    )
+    services.document_register(journal=warm, actor=users[0], card=card())
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        services.document_register(journal=warm, actor=users[0], card=card())
+        alone_ms = (time.perf_counter() - started) * 1000
     # One process per clerk (as gunicorn workers would be): threads would share one GIL.
     from django.db import connections
 
@@ -265,16 +284,7 @@ def _registration(info: dict[str, Any], clerks: int, per_clerk: int) -> dict[str
         barrier.wait()
         try:
             for _ in range(per_clerk):
-                services.document_register(
-                    journal=journal,
-                    actor=user,
-                    card=services.Card(
-                        summary="Про ремонт покрівлі",
-                        correspondent=correspondent,
-                        received_date=timezone.localdate(),
-                        channel="post",
-                    ),
-                )
+                services.document_register(journal=journal, actor=user, card=card())
         except Exception:
             with failures.get_lock():
                 failures.value += 1
@@ -291,7 +301,17 @@ def _registration(info: dict[str, Any], clerks: int, per_clerk: int) -> dict[str
     errors = int(failures.value)
     seqs = sorted(Document.objects.filter(journal=journal).values_list("seq", flat=True))
     total = clerks * per_clerk
+    from hromada.core.audit import verify_streams
+    from hromada.core.models import AuditEvent
+
+    registered = AuditEvent.objects.filter(action="documents.document.registered")
+    streams = registered.order_by().values_list("stream", flat=True).distinct().count()
+    chains_ok = all(r.broken is None for r in verify_streams())
     return {
+        "queries_per_registration": len(queries),
+        "one_registration_alone_ms": round(alone_ms, 1),
+        "streams": streams,
+        "audit_chains_verified": chains_ok,
         "clerks": clerks,
         "documents": total,
         "seconds": round(seconds, 2),
@@ -334,6 +354,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--clerks", type=int, default=8)
     parser.add_argument("--per-clerk", type=int, default=100)
+    parser.add_argument(
+        "--only",
+        choices=["registration"],
+        help="measure only this (registration: on the generated data, without pages and sweep)",
+    )
+    parser.add_argument(
+        "--single-audit-stream",
+        action="store_true",
+        help="put every audit event in one stream (the old single chain), to compare",
+    )
     args = parser.parse_args()
     _setup()
     info = _generate(args.documents)
@@ -341,10 +371,31 @@ def main() -> None:
         "documents": args.documents,
         "assignments": args.documents * 2,
         "generated_in_s": round(info["seconds"], 1),
-        "pages": _pages(info, args.runs),
-        "registration": _registration(info, args.clerks, args.per_clerk),
-        "sweep": _sweep(),
+        "cpus": os.cpu_count(),
+        "load_before": os.getloadavg()[0],
+        "single_audit_stream": args.single_audit_stream,
     }
+    if args.single_audit_stream:
+        # The design before audit streams, for comparison on the same machine and load.
+        from hromada.core import audit
+
+        audit.audit_stream = lambda actor_id: audit.SYSTEM_STREAM  # type: ignore[assignment]
+    if args.only == "registration":
+        results["registration"] = _registration(info, args.clerks, args.per_clerk)
+        reg = results["registration"]
+        print(
+            f"registration: {reg['per_second']} documents/s with {reg['clerks']} clerks, "
+            f"gapless={reg['gapless']}, errors={reg['errors']}, audit streams={reg['streams']}, "
+            f"chains verified={reg['audit_chains_verified']}, "
+            f"{reg['queries_per_registration']} queries and {reg['one_registration_alone_ms']} ms "
+            f"for one registration alone, load before {results['load_before']:.1f} "
+            f"on {results['cpus']} CPUs"
+        )
+        _save(results)
+        return
+    results["pages"] = _pages(info, args.runs)
+    results["registration"] = _registration(info, args.clerks, args.per_clerk)
+    results["sweep"] = _sweep()
     pages = results["pages"]
     print(
         f"\n{args.documents:,} documents, {args.documents * 2:,} assignments "
@@ -363,6 +414,10 @@ def main() -> None:
         f"reminder sweep: {sweep['due']} due, {sweep['sent']} sent in {sweep['seconds']} s, "
         f"partial index used={sweep['uses_partial_index']}"
     )
+    _save(results)
+
+
+def _save(results: dict[str, Any]) -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -64,6 +64,11 @@ def main() -> None:
         print(f"\n=== {path} ({who}): status {status}, {len(queries)} queries")
         for q in queries.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:160]}")
+        start = time.perf_counter()
+        for _ in range(args.n):
+            client.get(path)
+        plain = (time.perf_counter() - start) / args.n * 1000
+        print(f"  mean {plain:.2f} ms per request (in-process, not profiled)")
         profiler = cProfile.Profile()
         start = time.perf_counter()
         profiler.enable()

@@ -36,6 +36,11 @@ have_cmd msgfmt || missing+=(gettext)
 have_lib pango-1.0 || missing+=(libpango-1.0-0)
 have_lib pangoft2-1.0 || missing+=(libpangoft2-1.0-0)
 have_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing+=(fonts-dejavu-core)
+# OCR of scanned documents (tesseract with Ukrainian and English data; ocrmypdf for PDFs).
+have_cmd tesseract || missing+=(tesseract-ocr)
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/ukr.traineddata" >/dev/null || missing+=(tesseract-ocr-ukr)
+compgen -G "/usr/share/tesseract-ocr/*/tessdata/eng.traineddata" >/dev/null || missing+=(tesseract-ocr-eng)
+have_cmd ocrmypdf || missing+=(ocrmypdf)
 
 case "$what" in
   run) ;;
@@ -44,6 +49,8 @@ case "$what" in
     # Generated PDFs are read back in tests.
     have_cmd pdftotext || missing+=(poppler-utils)
     pg_bin >/dev/null || missing+=(postgresql-15)
+    # The mayor's mailbox intake is tested against a real IMAP server on loopback.
+    have_file /usr/sbin/dovecot || missing+=(dovecot-imapd)
     ;;
   bench)
     pg_bin >/dev/null || missing+=(postgresql-15)

@@ -5,6 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend
+from django.core.exceptions import ValidationError
+from django.db import router
+
+from hromada.core.prepared import PreparedQuery
+
+
+def _user_by_pk(pk: int) -> Any:
+    from hromada.accounts.models import User
+
+    return User._default_manager.filter(pk=pk)
+
+
+# Every signed-in request loads its user: the query is compiled once per process.
+_USER_BY_PK = PreparedQuery(_user_by_pk, pk=-730_001)
 
 
 class EmailBackend(AuthenticationBackend):  # type: ignore[misc]
@@ -15,6 +29,19 @@ class EmailBackend(AuthenticationBackend):  # type: ignore[misc]
     would only cost two queries per request; system superusers still pass every check
     through PermissionsMixin.
     """
+
+    def get_user(self, user_id: Any) -> Any:
+        """Return the active user with this id, or None (ModelBackend.get_user, prepared)."""
+        from hromada.accounts.models import User
+
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        found = _USER_BY_PK.instances(router.db_for_read(User), pk=pk)
+        if not found or not self.user_can_authenticate(found[0]):
+            return None
+        return found[0]
 
     def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         return set()

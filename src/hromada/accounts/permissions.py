@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 import rules.permissions
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from hromada.accounts.roles import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 from hromada.core.exceptions import ApplicationError
+from hromada.core.prepared import PreparedQuery
 
 # django-rules is untyped: give its two entry points types once, here.
 _Predicate = Any
@@ -61,26 +63,55 @@ def grants_of(user: Any) -> tuple[Grant, ...]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    from hromada.accounts.models import RoleAssignment, Substitution
-
-    # One query: the user's own roles and those of the colleagues they act for today.
-    acting_for = (
-        Substitution.objects.current(timezone.localdate())
-        .filter(substitute=user)
-        .values("absent_id")
-    )
-    rows = RoleAssignment.objects.filter(
-        Q(user_id=user.pk) | Q(user_id__in=acting_for)
-    ).values_list("role", "unit__path", "include_subunits")
-    grants = tuple(Grant(role, path, sub) for role, path, sub in rows)
+    # One query, compiled once per process (it runs on every staff request).
+    rows = _GRANTS_QUERY.rows(user=user.pk, day=timezone.localdate())
+    grants = tuple(Grant(role, path, bool(sub)) for role, path, sub in rows)
     setattr(user, _CACHE_ATTR, grants)
     return grants
 
 
+def _grants_queryset(user: int, day: Any) -> Any:
+    """The user's own roles and those of the colleagues they act for on the day."""
+    from hromada.accounts.models import RoleAssignment, Substitution
+
+    acting_for = (
+        Substitution.objects.current(day).filter(substitute_id=user).order_by().values("absent_id")
+    )
+    return (
+        RoleAssignment.objects.filter(Q(user_id=user) | Q(user_id__in=acting_for))
+        .order_by()
+        .values_list("role", "unit__path", "include_subunits")
+    )
+
+
+_GRANTS_QUERY = PreparedQuery(_grants_queryset, user=-730_001, day=date(1901, 2, 3))
+
+
 def forget_grants(user: Any) -> None:
-    """Drop the cached grants after roles change within a request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the cached grants (and the answers derived from them) after roles change."""
+    for attr in (_CACHE_ATTR, _PERMS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+_PERMS_ATTR = "_hromada_perms"
+
+
+def has_perm_memo(user: Any, perm: str) -> bool:
+    """Return ``user.has_perm(perm)`` (no object), remembered on the user object.
+
+    For what a page asks several times (the workspace, its navigation and panels). The
+    user object lives for one request, like the grants the answer derives from, so a
+    role revoked now is seen by the next request; forget_grants() drops the answers.
+    """
+    memo: dict[str, bool] | None = getattr(user, _PERMS_ATTR, None)
+    if memo is None:
+        memo = {}
+        setattr(user, _PERMS_ATTR, memo)
+    answer = memo.get(perm)
+    if answer is None:
+        answer = memo[perm] = bool(user.has_perm(perm))
+    return answer
 
 
 class _City:
@@ -467,7 +498,9 @@ add_perm("documents.sign", staff & _acts_for_attr("signer_id"))
 # Checked against a body (OrgUnit), a CaseFile or a DestructionAct.
 add_perm("documents.manage_cases", staff & scoped(Role.OPERATOR, Role.ADMIN))
 add_perm("documents.approve_destruction", staff & scoped(Role.HEAD))
-add_perm("documents.manage_journals", staff & scoped(Role.ADMIN))
+# Checked against a body (OrgUnit) or a Journal (its body): its administrators and its
+# registering office keep its journals.
+add_perm("documents.manage_journals", staff & scoped(Role.ADMIN, Role.OPERATOR))
 add_perm("documents.manage_correspondents", staff & anywhere(Role.OPERATOR, Role.ADMIN))
 
 
@@ -479,3 +512,131 @@ add_perm("portal.change_objects", staff & _portal_keepers)
 add_perm("portal.import_objects", staff & _portal_keepers)
 add_perm("portal.change_schema", staff & scoped(Role.ADMIN))
 add_perm("portal.change_passport", staff & anywhere(Role.EDITOR, Role.ADMIN))
+# Visitor polls (опитування): created, edited and exported by editors and admins.
+add_perm("portal.manage_polls", staff & anywhere(Role.EDITOR, Role.ADMIN))
+
+
+# --- Citizens' appeals (hromada.appeals) ----------------------------------------------------
+# An appeal carries personal data. It is open only to: its applicant (the citizen's own
+# account), the registering office (operators over the appeal's body), controllers and heads
+# over that body, the official it is addressed to, the participants of its resolutions
+# (author, controller, executors) and the heads over those executors.
+# appeals.selectors.visible_appeals_q is the query-side twin.
+
+
+def resolution_participant(user: Any, item: Any) -> bool:
+    """Return whether the user (or someone they act for) takes part in the item's resolutions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hromada.control.models import Assignment, Resolution
+
+    ids = acting_for_ids(user)
+    resolutions = Resolution.objects.filter(
+        item_type=ContentType.objects.get_for_model(item), item_id=item.pk
+    )
+    if resolutions.filter(
+        Q(author_id__in=ids) | Q(controller_id__in=ids) | Q(entered_by_id__in=ids)
+    ).exists():
+        return True
+    assignments = Assignment.objects.filter(resolution__in=resolutions)
+    if assignments.filter(executor_id__in=ids).exists():
+        return True
+    return bool(
+        has_role(user, Role.HEAD) and assignments.filter(scope_q(user, [Role.HEAD])).exists()
+    )
+
+
+@rule_predicate
+def is_applicant(user: Any, appeal: Any = None) -> bool:
+    return bool(
+        appeal is not None
+        and getattr(user, "is_authenticated", False)
+        and appeal.applicant_id is not None
+        and appeal.applicant_id == user.pk
+    )
+
+
+@rule_predicate
+def may_see_appeal(user: Any, appeal: Any = None) -> bool:
+    if appeal is None:
+        return False
+    if role_covers(user, [Role.OPERATOR, Role.CONTROLLER, Role.HEAD], appeal):
+        return True
+    if {appeal.registered_by_id, appeal.addressee_id} & acting_for_ids(user):
+        return True
+    return resolution_participant(user, appeal)
+
+
+@rule_predicate
+def executes_appeal(user: Any, appeal: Any = None) -> bool:
+    if appeal is None:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    from hromada.control.models import Assignment
+
+    return bool(
+        Assignment.objects.filter(
+            resolution__item_type=ContentType.objects.get_for_model(appeal),
+            resolution__item_id=appeal.pk,
+            executor_id__in=acting_for_ids(user),
+        ).exists()
+    )
+
+
+_appeals_office = scoped(Role.OPERATOR)
+add_perm("appeals.view_appeal", is_applicant | (staff & may_see_appeal))
+# Checked against a body (OrgUnit): register appeals in its journal.
+add_perm("appeals.register", staff & _appeals_office)
+# Card corrections, marks, forwarding, returning, not-considered decisions, mailbox drafts.
+add_perm("appeals.change_appeal", staff & _appeals_office)
+add_perm("appeals.extend_term", staff & scoped(Role.HEAD))
+add_perm("appeals.prepare_answer", staff & (_appeals_office | executes_appeal | scoped(Role.HEAD)))
+add_perm("appeals.sign_answer", staff & scoped(Role.HEAD))
+add_perm("appeals.send_answer", staff & (_appeals_office | scoped(Role.HEAD)))
+add_perm("appeals.mark_mass", staff & scoped(Role.OPERATOR, Role.CONTROLLER))
+# Checked against a body or None: the statistics, reports and dashboards (no personal data).
+add_perm(
+    "appeals.view_statistics",
+    staff & anywhere(Role.OPERATOR, Role.CONTROLLER, Role.HEAD, Role.SECURITY_OFFICER),
+)
+# Reception schedules, the reception journal and reception rooms: the office or the official.
+add_perm("appeals.manage_receptions", staff & anywhere(Role.OPERATOR, Role.ADMIN))
+add_perm("appeals.keep_reception_journal", staff & anywhere(Role.OPERATOR, Role.HEAD))
+add_perm("appeals.read_mailbox", staff & anywhere(Role.OPERATOR))
+# Retention (appeals.retention), checked against a body: the registering office proposes an
+# act anonymising expired appeals, a head over the body approves it (the service refuses the
+# proposer), the office or the head executes it. Acts list indexes only, no personal data.
+add_perm("appeals.view_retention", staff & scoped(Role.OPERATOR, Role.HEAD, Role.CONTROLLER))
+add_perm("appeals.propose_retention", staff & _appeals_office)
+add_perm("appeals.approve_retention", staff & scoped(Role.HEAD))
+add_perm("appeals.execute_retention", staff & scoped(Role.OPERATOR, Role.HEAD))
+
+
+@rule_predicate
+def is_reception_official(user: Any, obj: Any = None) -> bool:
+    """The official of a reception room or schedule (or the official themself, a User)."""
+    from hromada.accounts.models import User
+
+    if obj is None:
+        return False
+    official_id = obj.pk if isinstance(obj, User) else getattr(obj, "official_id", None)
+    return official_id is not None and official_id in acting_for_ids(user)
+
+
+# Checked against a ReceptionRoom, a ReceptionSchedule or the official (a User): the
+# reception office and administrators, or the official (and whoever acts for them).
+add_perm(
+    "appeals.change_reception",
+    staff & (anywhere(Role.OPERATOR, Role.ADMIN) | is_reception_official),
+)
+
+# --- Portal editorial content (Wagtail CMS at /cms/, docs/content.md) -------------------
+# The CMS is for editors (a unit's editors write in its sections; a city-wide editor is the
+# press office, which approves and publishes) and city-wide administrators. Page, image and
+# document rights inside the CMS come from Wagtail's groups, which follow these roles
+# (hromada.content.services.editor_groups_sync). Banners are the press office's.
+_press_office = citywide(Role.EDITOR)
+add_perm("wagtailadmin.access_admin", staff & (anywhere(Role.EDITOR) | citywide(Role.ADMIN)))
+for _action in ("add", "change", "delete", "view"):
+    add_perm(f"content.{_action}_banner", staff & _press_office)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from hromada.accounts.api import OrgUnitViewSet, PersonViewSet, PositionViewSet
+from hromada.appeals.api import ROUTES as APPEALS_ROUTES
 from hromada.control.api import (
     AssignmentViewSet,
     DisciplineView,
@@ -30,6 +31,8 @@ router.register("documents", DocumentViewSet, basename="document")
 for prefix, viewset, basename in PROGRAMS_ROUTES:
     router.register(prefix, viewset, basename=basename)
 for prefix, viewset, basename in PORTAL_ROUTES:
+    router.register(prefix, viewset, basename=basename)
+for prefix, viewset, basename in APPEALS_ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -63,7 +63,20 @@ INSTALLED_APPS = [
     "hromada.programs",
     "hromada.control",
     "hromada.documents",
+    "hromada.appeals",
     "hromada.portal",
+    # Portal editorial content on the Wagtail CMS (docs/content.md).
+    "hromada.content",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     "hromada.api",
 ]
 
@@ -83,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # /cms/ only: a department editor's CMS groups follow their hromada roles.
+    "hromada.content.middleware.EditorGroupsMiddleware",
 ]
 
 ROOT_URLCONF = "hromada.config.urls"
@@ -130,13 +145,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A "SELECT 1" round trip at each request's first query; off: after a database restart
+    # the first request of each worker fails instead (docs/BENCHMARKS.md measures both).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared between processes: rate limits must hold across workers) --
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="dbcache://hromada_cache"),
+    # Per process, never shared: only for memos that may be a second stale in one worker
+    # (the /healthz probe). Nothing a permission or a session depends on lives here.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }
+# /healthz answers from a per-process memo at most this old (seconds; 0: probe every time).
+HROMADA_HEALTHZ_CACHE_SECONDS = env.float("HROMADA_HEALTHZ_CACHE_SECONDS", default=1.0)
 
 # --- Background tasks (Django tasks API, database backend) -----------------
 TASKS = {
@@ -172,7 +194,8 @@ LOGOUT_REDIRECT_URL = "/"
 # Sessions expire after this many minutes without a request.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions (logout deletes the row), read with one precompiled query.
+SESSION_ENGINE = "hromada.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -338,6 +361,7 @@ HROMADA_CONTROL_DEFAULT_TERM_DAYS = env.int("HROMADA_CONTROL_DEFAULT_TERM_DAYS",
 # per control type (the controlled model's label), "default" for the rest.
 HROMADA_CONTROL_REMINDER_DAYS: dict[str, list[int]] = {
     "default": env.list("HROMADA_CONTROL_REMINDER_DAYS", cast=int, default=[3, 1]),
+    "appeals.appeal": env.list("HROMADA_APPEALS_REMINDER_DAYS", cast=int, default=[5, 2, 1]),
 }
 # "My work" shows as "due soon" what is due within this many days.
 HROMADA_CONTROL_DUE_SOON_DAYS = env.int("HROMADA_CONTROL_DUE_SOON_DAYS", default=7)
@@ -345,6 +369,42 @@ HROMADA_CONTROL_DUE_SOON_DAYS = env.int("HROMADA_CONTROL_DUE_SOON_DAYS", default
 HROMADA_CONTROL_SWEEP_HOUR = env.int("HROMADA_CONTROL_SWEEP_HOUR", default=7)
 # A council's own DOCX letterhead for drafted answers (empty: the built-in one).
 HROMADA_DOCUMENTS_ANSWER_TEMPLATE = env.str("HROMADA_DOCUMENTS_ANSWER_TEMPLATE", default="")
+
+# Citizens' appeals (hromada.appeals; docs/appeals.md).
+# Index template of the appeals journals: "{seq}" or "{letter}-{seq}" (first letter of the
+# applicant's surname, Instruction No. 348).
+HROMADA_APPEALS_INDEX_TEMPLATE = env.str("HROMADA_APPEALS_INDEX_TEMPLATE", default="{seq}")
+# The body (OrgUnit code) that registers appeals not addressed to a particular official.
+HROMADA_APPEALS_DEFAULT_BODY = env.str("HROMADA_APPEALS_DEFAULT_BODY", default="VK")
+HROMADA_APPEALS_MAX_FILES = env.int("HROMADA_APPEALS_MAX_FILES", default=10)
+HROMADA_APPEALS_MAX_FILE_BYTES = env.int("HROMADA_APPEALS_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+# Storage period of appeals files, years (Instruction No. 348 practice; unconfirmed: a setting).
+HROMADA_APPEALS_RETENTION_YEARS = env.int("HROMADA_APPEALS_RETENTION_YEARS", default=5)
+# How far back the repeated/duplicate lookup goes, days.
+HROMADA_APPEALS_REPEAT_LOOKBACK_DAYS = env.int("HROMADA_APPEALS_REPEAT_LOOKBACK_DAYS", default=1825)
+HROMADA_APPEALS_DUPLICATE_WINDOW_DAYS = env.int("HROMADA_APPEALS_DUPLICATE_WINDOW_DAYS", default=30)
+# Staff queue: an open appeal counts as "due soon" this many days before its due date.
+HROMADA_APPEALS_DUE_SOON_DAYS = env.int("HROMADA_APPEALS_DUE_SOON_DAYS", default=3)
+# Public web form (docs/appeals.md "Citizen side"): e-mail confirmation link lifetime, hours;
+# a form sent sooner than this many seconds after it was shown is taken for a robot's;
+# rate limits (allauth syntax: amount/period/ip|key; key = the e-mail); statistics cache.
+HROMADA_APPEALS_CONFIRM_HOURS = env.int("HROMADA_APPEALS_CONFIRM_HOURS", default=72)
+HROMADA_APPEALS_MIN_FILL_SECONDS = env.int("HROMADA_APPEALS_MIN_FILL_SECONDS", default=3)
+HROMADA_APPEALS_SUBMIT_RATE_LIMIT = env.str(
+    "HROMADA_APPEALS_SUBMIT_RATE_LIMIT", default="30/h/ip,5/h/key"
+)
+HROMADA_APPEALS_TRACK_RATE_LIMIT = env.str("HROMADA_APPEALS_TRACK_RATE_LIMIT", default="20/10m/ip")
+HROMADA_APPEALS_STATS_CACHE_SECONDS = env.int("HROMADA_APPEALS_STATS_CACHE_SECONDS", default=600)
+# The mayor's e-mailbox (IMAP intake); empty host = intake off.
+HROMADA_APPEALS_IMAP_HOST = env.str("HROMADA_APPEALS_IMAP_HOST", default="")
+HROMADA_APPEALS_IMAP_PORT = env.int("HROMADA_APPEALS_IMAP_PORT", default=993)
+HROMADA_APPEALS_IMAP_SSL = env.bool("HROMADA_APPEALS_IMAP_SSL", default=True)
+HROMADA_APPEALS_IMAP_USER = env.str("HROMADA_APPEALS_IMAP_USER", default="")
+HROMADA_APPEALS_IMAP_PASSWORD = env.str("HROMADA_APPEALS_IMAP_PASSWORD", default="")
+HROMADA_APPEALS_IMAP_FOLDER = env.str("HROMADA_APPEALS_IMAP_FOLDER", default="INBOX")
+# How often the task worker polls the mailbox, minutes (`hromada appeals mailbox --every`).
+HROMADA_APPEALS_IMAP_POLL_MINUTES = env.int("HROMADA_APPEALS_IMAP_POLL_MINUTES", default=5)
+HROMADA_APPEALS_IMAP_TIMEOUT = env.int("HROMADA_APPEALS_IMAP_TIMEOUT", default=60)
 # Where the platform is reached, for links in e-mails sent outside a request.
 HROMADA_BASE_URL = env.str("HROMADA_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -367,6 +427,27 @@ HROMADA_OPENDATA_LICENSE = env.str(
 )
 # How long public portal pages and map points stay cached (seconds); writes invalidate them.
 HROMADA_PORTAL_CACHE_SECONDS = env.int("HROMADA_PORTAL_CACHE_SECONDS", default=300)
+
+# --- Portal editorial content: Wagtail (docs/content.md) ------------------------
+WAGTAIL_SITE_NAME = HROMADA_CITY_NAME
+WAGTAILADMIN_BASE_URL = HROMADA_BASE_URL
+# Sign-in stays ours (allauth, with MFA): the CMS sends visitors to our login page and
+# manages no passwords of its own.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("uk", "Українська"), ("en", "English")]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "rtf", "txt", "csv"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = HROMADA_UPLOAD_MAX_BYTES
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+# Home page news and banners stay cached this long (seconds); publishing invalidates them.
+HROMADA_CONTENT_CACHE_SECONDS = env.int("HROMADA_CONTENT_CACHE_SECONDS", default=600)
 
 # SQLite cannot enforce "one role per user, role and unit" when the unit is NULL;
 # accounts.services enforces it on every database, PostgreSQL also by constraint.

@@ -16,12 +16,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("hromada.programs.urls")),
     path("", include("hromada.control.urls")),
     path("", include("hromada.documents.urls")),
+    path("", include("hromada.appeals.urls")),
     path("api/", include("hromada.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Editorial content (Wagtail, docs/content.md): the CMS, its documents, renditions.
+    path("cms/", include("wagtail.admin.urls")),
+    path("cms-documents/", include("wagtail.documents.urls")),
+    path("", include("hromada.content.urls")),
 ]
 
 if settings.HROMADA_BENCH_VIEWS:
+    from hromada.core.bench_views import bench_insert
     from hromada.core.views import bench_ceiling
 
     urlpatterns.append(path("bench/ceiling/", bench_ceiling))
+    urlpatterns.append(path("bench/insert/", bench_insert))
+
+# Keep last: the Wagtail page tree (sections and materials) under /sections/.
+urlpatterns.append(path("sections/", include("hromada.content.site_urls")))

@@ -2,11 +2,20 @@
 
 Every service records its write here inside its own transaction, and every view
 of personal data records a ``*.viewed`` event. Each event's hash covers its
-content and the previous event's hash, so editing or deleting any row breaks
-the chain from that row on; ``hromada audit verify`` finds the first break.
+content and the previous event's hash in its chain, so editing or deleting any
+row breaks that chain from that row on; ``hromada audit verify`` finds the first
+break of every chain.
 
-Appends are serialised by locking the single ``AuditChainHead`` row, so the
-sequence numbers are gapless and the chain is linear under any concurrency.
+The trail is several hash chains (streams, потоки) side by side, so that
+unrelated writes do not queue behind one lock: an event goes to the stream of
+its actor (``audit_stream``), events without an actor (the system, anonymous
+visitors) to stream 1. Appends to one stream are serialised by locking that
+stream's ``AuditChainHead`` row, so each stream's positions (``stream_seq``) are
+gapless and its chain linear under any concurrency. ``seq`` numbers all events
+across streams: unique and increasing, but with gaps where a transaction rolled
+back (PostgreSQL takes it from a sequence). Keying by actor keeps all events of
+one transaction (one person's action) in one stream, so two transactions never
+wait for each other's stream locks in opposite orders.
 """
 
 from __future__ import annotations
@@ -32,6 +41,10 @@ from hromada.core.middleware import current_request_context
 from hromada.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+# How many streams events with an actor are spread over (stream 1 is the system's).
+# Changing it is safe: every event records its stream and old streams still verify.
+AUDIT_STREAMS = 32
+SYSTEM_STREAM = 1
 
 # Keys whose values never enter the audit trail, at any depth of `data`.
 SECRET_KEYS = frozenset(
@@ -123,23 +136,31 @@ def compute_hash(
     data: dict[str, Any],
     ip: str | None,
     user_agent: str,
+    stream: int = SYSTEM_STREAM,
+    stream_seq: int | None = None,
 ) -> str:
     """Return the SHA-256 of an event's content chained to the previous hash."""
+    position = seq if stream_seq is None else stream_seq
+    fields: list[Any] = [
+        prev_hash,
+        seq,
+        _utc_iso(created_at),
+        actor_id,
+        actor_repr,
+        action,
+        object_type,
+        object_id,
+        object_repr,
+        _hash_form(data),
+        normalize_ip(ip),
+        user_agent,
+    ]
+    # Events from before streams are stream 1 at their own number: their hash form is
+    # unchanged, so old trails still verify. Any other place in a stream is hashed too.
+    if (stream, position) != (SYSTEM_STREAM, seq):
+        fields.append({"stream": stream, "stream_seq": position})
     payload = json.dumps(
-        [
-            prev_hash,
-            seq,
-            _utc_iso(created_at),
-            actor_id,
-            actor_repr,
-            action,
-            object_type,
-            object_id,
-            object_repr,
-            _hash_form(data),
-            normalize_ip(ip),
-            user_agent,
-        ],
+        fields,
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -162,7 +183,31 @@ def event_hash(event: AuditEvent) -> str:
         data=event.data,
         ip=event.ip,
         user_agent=event.user_agent,
+        stream=event.stream,
+        stream_seq=event.stream_seq,
     )
+
+
+def audit_stream(actor_id: int | None) -> int:
+    """Return the stream an actor's events go to (stable: the same actor, the same stream)."""
+    if actor_id is None:
+        return SYSTEM_STREAM
+    return SYSTEM_STREAM + 1 + actor_id % (AUDIT_STREAMS - 1)
+
+
+def _next_seq() -> int:
+    """Return the next overall event number (call with the stream's head locked)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        # A sequence never waits for another transaction; a rollback leaves a gap.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('core_auditevent', 'id'))")
+            row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+    # SQLite runs one writing transaction at a time (BEGIN IMMEDIATE): MAX + 1 is safe.
+    last = AuditEvent.objects.aggregate(last=models.Max("seq"))["last"]
+    return int(last or 0) + 1
 
 
 def _object_type(target: models.Model | None) -> str:
@@ -192,11 +237,16 @@ def audit_record(
     """Append an event to the audit chain (call inside the service's transaction)."""
     ctx = current_request_context()
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    # The lock on the head row serialises appenders: seq stays gapless and the chain linear.
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    seq = head.seq + 1
+    stream = audit_stream(actor_obj.pk if actor_obj is not None else None)
+    # The lock on the stream's head serialises its appenders: positions stay gapless and
+    # the chain linear. It is held until commit, so other streams go on meanwhile.
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=stream)
+    position = head.seq + 1
+    seq = _next_seq()
     fields: dict[str, Any] = {
         "seq": seq,
+        "stream": stream,
+        "stream_seq": position,
         "created_at": timezone.now(),
         "actor_id": actor_obj.pk if actor_obj is not None else None,
         "actor_repr": _clean_text(actor_label(actor_obj) if actor_obj is not None else "")[:255],
@@ -212,8 +262,10 @@ def audit_record(
     }
     digest = compute_hash(prev_hash=head.hash, **fields)
     event = AuditEvent(prev_hash=head.hash, hash=digest, **fields)
+    if transaction.get_connection().vendor == "postgresql":
+        event.pk = seq  # the number came from the id's own sequence
     event.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+    AuditChainHead.objects.filter(pk=stream).update(seq=position, hash=digest)
     return event
 
 
@@ -442,63 +494,139 @@ def csv_row(event: AuditEvent) -> list[str]:
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """The first event where the chain does not verify."""
+    """The first place where one stream's chain does not verify."""
 
-    seq: int
+    seq: int  # the position in the stream (for events from before streams: the event's number)
     reason: str
+    stream: int = SYSTEM_STREAM
+    event_seq: int | None = None  # the overall number of the event found there, if any
 
 
-def _events_in_order(batch_size: int = 2000) -> Iterator[AuditEvent]:
+@dataclass(frozen=True)
+class StreamReport:
+    """The outcome of verifying one stream: events checked, its head, its first break."""
+
+    stream: int
+    checked: int
+    head_seq: int
+    head_hash: str
+    broken: ChainBreak | None
+
+
+def _stream_events(stream: int, batch_size: int = 2000) -> Iterator[AuditEvent]:
     last = 0
     while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        batch = list(
+            AuditEvent.objects.filter(stream=stream, stream_seq__gt=last).order_by("stream_seq")[
+                :batch_size
+            ]
+        )
         if not batch:
             return
         yield from batch
-        last = batch[-1].seq
+        last = batch[-1].stream_seq
+
+
+def _verify_stream(stream: int, events: Iterable[AuditEvent]) -> tuple[int, str, ChainBreak | None]:
+    """Check one stream's events in order; return (checked, last hash, first break or None)."""
+    prev_hash = GENESIS_HASH
+    expected = 1
+    checked = 0
+
+    def broken(position: int, reason: str, event: AuditEvent | None = None) -> ChainBreak:
+        return ChainBreak(
+            seq=position,
+            reason=reason,
+            stream=stream,
+            event_seq=event.seq if event is not None else None,
+        )
+
+    for event in events:
+        if event.stream_seq != expected:
+            if event.stream_seq < expected:
+                return (
+                    checked,
+                    prev_hash,
+                    broken(
+                        event.stream_seq, f"event #{event.stream_seq} appears out of order", event
+                    ),
+                )
+            return (
+                checked,
+                prev_hash,
+                broken(expected, f"event #{expected} is missing (next is #{event.stream_seq})"),
+            )
+        if event.prev_hash != prev_hash:
+            return checked, prev_hash, broken(expected, "link to the previous event broken", event)
+        if event_hash(event) != event.hash:
+            return checked, prev_hash, broken(expected, "content does not match its hash", event)
+        prev_hash = event.hash
+        expected += 1
+        checked += 1
+    return checked, prev_hash, None
+
+
+def verify_streams(events: Iterable[AuditEvent] | None = None) -> list[StreamReport]:
+    """Verify every stream (or the given events, grouped by stream); one report per stream."""
+    reports: list[StreamReport] = []
+    if events is not None:
+        grouped: dict[int, list[AuditEvent]] = {}
+        for event in events:
+            grouped.setdefault(event.stream, []).append(event)
+        for stream in sorted(grouped):
+            checked, last_hash, broken = _verify_stream(stream, grouped[stream])
+            reports.append(StreamReport(stream, checked, checked, last_hash, broken))
+        return reports
+    heads = {h.pk: h for h in AuditChainHead.objects.all()}
+    streams = set(heads) | set(
+        AuditEvent.objects.order_by().values_list("stream", flat=True).distinct()
+    )
+    for stream in sorted(streams):
+        head = heads.get(stream)
+        head_seq = head.seq if head is not None else 0
+        head_hash = head.hash if head is not None else GENESIS_HASH
+        checked, last_hash, broken = _verify_stream(stream, _stream_events(stream))
+        if broken is None and head_seq != checked:
+            broken = ChainBreak(
+                seq=min(head_seq, checked) + 1,
+                reason=f"chain head says #{head_seq}, last event is #{checked}",
+                stream=stream,
+            )
+        if broken is None and head_hash != last_hash:
+            broken = ChainBreak(
+                seq=checked, reason="chain head's hash differs from the last event's", stream=stream
+            )
+        reports.append(StreamReport(stream, checked, head_seq, head_hash, broken))
+    return reports
 
 
 def verify_chain(events: Iterable[AuditEvent] | None = None) -> tuple[int, ChainBreak | None]:
-    """Check every event's hash and link; return (events checked, first break or None)."""
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    for event in events if events is not None else _events_in_order():
-        if event.seq != expected_seq:
-            if event.seq < expected_seq:
-                return checked, ChainBreak(
-                    seq=event.seq, reason=f"event #{event.seq} appears out of order"
-                )
-            return checked, ChainBreak(
-                seq=expected_seq, reason=f"event #{expected_seq} is missing (next is #{event.seq})"
-            )
-        if event.prev_hash != prev_hash:
-            return checked, ChainBreak(seq=event.seq, reason="link to the previous event broken")
-        if event_hash(event) != event.hash:
-            return checked, ChainBreak(seq=event.seq, reason="content does not match its hash")
-        prev_hash = event.hash
-        expected_seq += 1
-        checked += 1
-    if events is None:
-        head = AuditChainHead.objects.filter(pk=1).first()
-        head_seq = head.seq if head is not None else 0
-        head_hash = head.hash if head is not None else GENESIS_HASH
-        if head_seq != checked:
-            return checked, ChainBreak(
-                seq=min(head_seq, checked) + 1,
-                reason=f"chain head says #{head_seq}, last event is #{checked}",
-            )
-        if head_hash != prev_hash:
-            return checked, ChainBreak(
-                seq=checked, reason="chain head's hash differs from the last event's"
-            )
-    return checked, None
+    """Check every event's hash and link; return (events checked, first break or None).
+
+    Every stream is checked; the count is over all streams (up to each one's break),
+    and the break returned is that of the lowest-numbered broken stream.
+    """
+    reports = verify_streams(events)
+    breaks = [r.broken for r in reports if r.broken is not None]
+    return sum(r.checked for r in reports), breaks[0] if breaks else None
+
+
+def chain_heads() -> list[tuple[int, int, str]]:
+    """Return (stream, position, hash) of every stream's last event."""
+    return [(h.pk, h.seq, h.hash) for h in AuditChainHead.objects.order_by("pk") if h.seq]
 
 
 def chain_head() -> tuple[int, str]:
-    """Return the sequence number and hash of the last event (write them down elsewhere)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    return (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    """Return the number of events and one digest of all stream heads (write them down)."""
+    heads = chain_heads()
+    if not heads:
+        return 0, GENESIS_HASH
+    if len(heads) == 1 and heads[0][0] == SYSTEM_STREAM:
+        return heads[0][1], heads[0][2]  # one stream: its own head, as before streams
+    digest = hashlib.sha256(
+        "\n".join(f"{stream}:{seq}:{h}" for stream, seq, h in heads).encode()
+    ).hexdigest()
+    return sum(seq for _, seq, _ in heads), digest
 
 
 # --- Database-level guard (PostgreSQL) -------------------------------------------------
@@ -519,7 +647,8 @@ _PG_GUARD_SQL = [
         BEFORE UPDATE OR DELETE ON core_auditevent
         FOR EACH ROW EXECUTE FUNCTION hromada_audit_append_only()
     """,
-    # The head may only move forward one event at a time, onto an event that exists.
+    # A stream's head may only move forward one event at a time, onto an event of that
+    # stream that exists.
     """
     CREATE OR REPLACE FUNCTION hromada_audit_head_forward() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -529,7 +658,8 @@ _PG_GUARD_SQL = [
                 USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         IF NEW.id <> OLD.id OR NEW.seq <> OLD.seq + 1 OR NOT EXISTS (
-            SELECT 1 FROM core_auditevent e WHERE e.seq = NEW.seq AND e.hash = NEW.hash
+            SELECT 1 FROM core_auditevent e
+            WHERE e.stream = NEW.id AND e.stream_seq = NEW.seq AND e.hash = NEW.hash
         ) THEN
             RAISE EXCEPTION 'core_auditchainhead may only advance to the next event'
                 USING ERRCODE = 'integrity_constraint_violation';

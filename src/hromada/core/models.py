@@ -89,6 +89,9 @@ class AuditEvent(models.Model):
     """One entry of the append-only, hash-chained audit trail (ISO/IEC 27001 A.8.15)."""
 
     seq = models.PositiveBigIntegerField(_("номер"), unique=True)
+    # The hash chain (потік) this event belongs to, and its position in that chain.
+    stream = models.PositiveSmallIntegerField(_("потік"), default=1)
+    stream_seq = models.PositiveBigIntegerField(_("номер у потоці"), default=0)
     created_at = models.DateTimeField(_("час"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,12 +121,16 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("події аудиту")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "stream_seq"], name="core_audit_stream_seq")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # A new event may come with its id set (PostgreSQL: id = seq); a loaded one never saves.
+        if not self._state.adding:
             raise RuntimeError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
@@ -132,8 +139,9 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row that serialises appends to the audit chain (locked while appending)."""
+    """The head of one audit hash chain (stream), locked while an event is appended to it."""
 
+    # The stream's number; stream 1 holds the events written before there were streams.
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)

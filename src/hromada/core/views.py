@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from hromada.accounts.permissions import has_perm_memo
 from hromada.core.registry import registry
 
 
@@ -23,21 +27,42 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
+_HEALTHZ_MEMO_KEY = "hromada:healthz"
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report liveness and readiness: database reachable, age of the oldest waiting task."""
-    body: dict[str, Any] = {"status": "ok"}
+    """Report liveness and readiness: database reachable, age of the oldest waiting task.
+
+    Load balancers poll this often, so each process probes the database at most once per
+    HROMADA_HEALTHZ_CACHE_SECONDS (1 s) and answers from that probe meanwhile (the
+    per-process "local" cache): a failure shows within that time, and `checked_at` says
+    when the answer was taken.
+    """
+    memo_seconds = float(settings.HROMADA_HEALTHZ_CACHE_SECONDS)
+    memo = caches["local"] if memo_seconds > 0 else None
+    answer: tuple[int, dict[str, Any]] | None = memo.get(_HEALTHZ_MEMO_KEY) if memo else None
+    if answer is None:
+        answer = probe_readiness()
+        if memo is not None:
+            memo.set(_HEALTHZ_MEMO_KEY, answer, memo_seconds)
+    status, body = answer
+    return JsonResponse(body, status=status)
+
+
+def probe_readiness() -> tuple[int, dict[str, Any]]:
+    """Probe the database and the task queue; return the HTTP status and the JSON body."""
+    now = timezone.now()
+    body: dict[str, Any] = {"status": "ok", "checked_at": now.isoformat(timespec="seconds")}
     try:
         oldest = oldest_ready_task_time()
     except Exception as exc:  # any failure means "not ready"
         body.update(status="error", database="error", error=exc.__class__.__name__)
-        return JsonResponse(body, status=503)
+        return 503, body
     body["database"] = "ok"
-    body["task_lag_seconds"] = (
-        round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0
-    )
-    return JsonResponse(body)
+    body["task_lag_seconds"] = round((now - oldest).total_seconds(), 1) if oldest else 0.0
+    return 200, body
 
 
 def oldest_ready_task_time() -> datetime | None:
@@ -88,8 +113,12 @@ JS_COOKIE = "hromada_js"
 
 
 def _staff_or_403(request: HttpRequest) -> None:
-    if not request.user.has_perm("core.access_staff"):
+    if not has_perm_memo(request.user, "core.access_staff"):
         raise PermissionDenied
+
+
+# The dashboard's panel URLs, reversed once per process (per script prefix).
+_panel_urls: dict[tuple[str, str], str] = {}
 
 
 @login_required
@@ -105,7 +134,12 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     panels = []
     for panel in registry.panels_for(request.user):
         if lazy:
-            panels.append({"key": panel.key, "title": panel.title, "html": None})
+            url = _panel_urls.get((get_script_prefix(), panel.key))
+            if url is None:
+                url = _panel_urls[(get_script_prefix(), panel.key)] = reverse(
+                    "staff_panel", args=[panel.key]
+                )
+            panels.append({"key": panel.key, "title": panel.title, "html": None, "url": url})
             continue
         html = panel.render(request)
         if html is not None:
@@ -118,7 +152,7 @@ def staff_panel(request: HttpRequest, key: str) -> HttpResponse:
     """Render one dashboard panel's body (fetched by the dashboard with htmx)."""
     _staff_or_403(request)
     panel = registry.panels.get(key)
-    if panel is None or not request.user.has_perm(panel.perm):
+    if panel is None or not has_perm_memo(request.user, panel.perm):
         raise Http404
     html = panel.render(request)
     return HttpResponse(html or "")

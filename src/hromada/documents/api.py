@@ -23,6 +23,7 @@ from hromada.documents.models import CaseFile, Correspondent, Document, Journal
 from hromada.documents.pagination import CappedPageNumberPagination
 from hromada.documents.serializers import (
     CorrespondentSerializer,
+    DocumentCardSerializer,
     DocumentDetailSerializer,
     DocumentFileSerializer,
     DocumentRegisterSerializer,
@@ -74,6 +75,15 @@ def _get(model: Any, pk: int | None, field: str, message: str) -> Any:
         request=DocumentRegisterSerializer,
         responses={201: DocumentSerializer},
     ),
+    partial_update=extend_schema(
+        summary="Виправити картку зареєстрованого документа (не індекс і не журнал)",
+        description=(
+            "Передайте лише поля, які треба виправити. Зміни фіксуються в журналі аудиту. "
+            "Доступно реєструвальній службі органу, що зареєстрував документ."
+        ),
+        request=DocumentCardSerializer,
+        responses={200: DocumentDetailSerializer},
+    ),
 )
 class DocumentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Document]
@@ -86,6 +96,7 @@ class DocumentViewSet(
     permission_classes = [HasRulePermission]
     perms = {"*": "core.access_staff", "create": "documents.register"}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Document]:
         params = self.request.query_params
@@ -178,6 +189,25 @@ class DocumentViewSet(
         return idempotent(
             request, endpoint="documents.register", data=request.data, produce=produce
         )
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document = self.get_object()
+        # Someone who may not correct the card learns nothing about it: not found.
+        if not request.user.has_perm("documents.change_document", document):
+            raise NotFound
+        serializer = DocumentCardSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        lookups = {
+            "correspondent": (Correspondent, "Невідомий кореспондент."),
+            "case_file": (CaseFile, "Невідома справа."),
+            "addressee": (User, "Невідомий адресат."),
+        }
+        for name, (model, message) in lookups.items():
+            if name in changes:
+                changes[name] = _get(model, changes[name], name, message)
+        services.document_update_card(document_id=document.pk, actor=_actor(request), **changes)
+        return Response(DocumentDetailSerializer(selectors.document_for_page(document.pk)).data)
 
     @extend_schema(
         summary="Додати файл до документа (multipart)",

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hromada.accounts.models import User
+from hromada.accounts.models import OrgUnit, User
 from hromada.control.forms import (
     ApplicationErrorMixin,
     DateInput,
@@ -165,6 +165,102 @@ class RegisterForm(ApplicationErrorMixin, forms.Form):
         if data.get("link_kind") and not data.get("link_index"):
             self.add_error("link_index", _("Вкажіть індекс пов'язаного документа."))
         return data
+
+
+class CardForm(ApplicationErrorMixin, forms.Form):
+    """Correct a registered document's card: the registration form without journal and links."""
+
+    correspondent = RegisterForm.base_fields["correspondent"]
+    correspondent_number = RegisterForm.base_fields["correspondent_number"]
+    correspondent_date = RegisterForm.base_fields["correspondent_date"]
+    received_date = RegisterForm.base_fields["received_date"]
+    channel = RegisterForm.base_fields["channel"]
+    doc_kind = RegisterForm.base_fields["doc_kind"]
+    summary = RegisterForm.base_fields["summary"]
+    pages = RegisterForm.base_fields["pages"]
+    attachments_count = RegisterForm.base_fields["attachments_count"]
+    access = RegisterForm.base_fields["access"]
+    addressee = RegisterForm.base_fields["addressee"]
+    case_file = RegisterForm.base_fields["case_file"]
+
+    def __init__(
+        self,
+        *args: Any,
+        addressees: QuerySet[User],
+        cases: QuerySet[CaseFile],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = addressees  # type: ignore[attr-defined]
+        self.fields["case_file"].queryset = cases  # type: ignore[attr-defined]
+        self.fields["summary"].widget.attrs["autofocus"] = True
+
+    def clean_correspondent(self) -> Correspondent | None:
+        text = (self.cleaned_data.get("correspondent") or "").strip()
+        if not text:
+            return None
+        match = _REF.search(text)
+        found = (
+            Correspondent.objects.filter(pk=int(match.group(1))).first()
+            if match
+            else Correspondent.objects.filter(is_active=True, name__iexact=text).first()
+        )
+        if found is None:
+            raise forms.ValidationError(
+                _("Такого кореспондента в довіднику немає: оберіть зі списку.")
+            )
+        return found
+
+
+class BodyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class JournalForm(ApplicationErrorMixin, forms.Form):
+    """A registration journal in the staff workspace (the service checks the template)."""
+
+    body = BodyChoiceField(
+        label=_("Орган (підрозділ)"),
+        queryset=OrgUnit.objects.none(),
+        error_messages={"required": _("Оберіть орган.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Вид журналу"), choices=Journal.Kind.choices, widget=forms.RadioSelect
+    )
+    code = forms.CharField(
+        label=_("Код журналу"),
+        max_length=30,
+        help_text=_("Короткий і незмінний, напр. ВХ або VK-IN; поле {journal} індексу."),
+    )
+    name = forms.CharField(label=_("Назва"), max_length=200)
+    index_template = forms.CharField(
+        label=_("Шаблон індексу"),
+        max_length=100,
+        initial="{seq}",
+        help_text=_(
+            "Напр. {seq}, {case}/{seq}, 01-15/{seq}, {seq}/{unit}, {seq:04}. Доступні поля: "
+            "{seq} — порядковий номер, {year} — рік, {case} — індекс справи, {unit} — код "
+            "підрозділу, {journal} — код журналу, {correspondent} — код кореспондента."
+        ),
+    )
+    doc_kind = forms.CharField(
+        label=_("Вид документів (для внутрішніх журналів)"), max_length=50, required=False
+    )
+    order = forms.IntegerField(label=_("Порядок у списку"), min_value=0, initial=0)
+    is_active = forms.BooleanField(
+        label=_("Журнал діє (відкритий для реєстрації)"), required=False, initial=True
+    )
+
+    def __init__(
+        self, *args: Any, bodies: QuerySet[OrgUnit], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+        if editing:
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+        self.fields["name"].widget.attrs["autofocus"] = True
 
 
 class AttachForm(ApplicationErrorMixin, forms.Form):

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from hromada.accounts.models import OrgUnit
 from hromada.accounts.permissions import acting_for_ids, has_role, is_everything, scope_q
 from hromada.accounts.roles import Role
 from hromada.control.models import Assignment, Resolution
@@ -179,6 +180,22 @@ def journals_for_registration(user: Any, kind: str | None = None) -> QuerySet[Jo
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("body").order_by("body__path", "order", "code")
+
+
+def journals_manageable(user: Any) -> QuerySet[Journal]:
+    """Return the journals whose bodies the user administers or registers for."""
+    return (
+        Journal.objects.filter(scope_q(user, [Role.ADMIN, Role.OPERATOR], "body__path"))
+        .select_related("body")
+        .order_by("body__path", "order", "code")
+    )
+
+
+def bodies_for_journals(user: Any) -> QuerySet[OrgUnit]:
+    """Return the bodies the user may open a journal for."""
+    return OrgUnit.objects.filter(scope_q(user, [Role.ADMIN, Role.OPERATOR], "path")).order_by(
+        "path"
+    )
 
 
 def journals_visible(user: Any) -> QuerySet[Journal]:

@@ -141,6 +141,23 @@ class DocumentRegisterSerializer(serializers.Serializer[Any]):
     follow_up_of = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
+class DocumentCardSerializer(serializers.Serializer[Any]):
+    """The card fields a PATCH may correct; fields left out keep their values."""
+
+    summary = serializers.CharField(max_length=2000)
+    doc_kind = serializers.ChoiceField(choices=[(k, k) for k in Document.KINDS])
+    correspondent = serializers.IntegerField(min_value=1, allow_null=True)
+    correspondent_number = serializers.CharField(max_length=50, allow_blank=True)
+    correspondent_date = serializers.DateField(allow_null=True, error_messages=_DATE_ERRORS)
+    received_date = serializers.DateField(allow_null=True, error_messages=_DATE_ERRORS)
+    channel = serializers.ChoiceField(choices=Document.Channel.choices, allow_blank=True)
+    pages = serializers.IntegerField(min_value=0, max_value=10000)
+    attachments_count = serializers.IntegerField(min_value=0, max_value=10000)
+    access = serializers.ChoiceField(choices=Document.Access.choices)
+    case_file = serializers.IntegerField(min_value=1, allow_null=True)
+    addressee = serializers.IntegerField(min_value=1, allow_null=True)
+
+
 class FileUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(error_messages={"required": _("Додайте файл.")})
     kind = serializers.ChoiceField(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import string
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from hromada.accounts.models import OrgUnit, User
 from hromada.accounts.permissions import has_role, require
 from hromada.accounts.roles import Role
-from hromada.core.audit import audit_record
+from hromada.core.audit import audit_record, changed_fields, snapshot
 from hromada.core.exceptions import ApplicationError
 from hromada.core.notifications import notify
 from hromada.core.numbering import (
+    INDEX_PLACEHOLDERS,
     format_index,
     next_number,
     register_number,
@@ -112,6 +114,48 @@ def refresh_search_text(document: Document) -> None:
 
 
 # --- journals and correspondents -------------------------------------------------------------
+# Placeholders a document journal's index can fill (see _number); the others belong to appeals.
+JOURNAL_PLACEHOLDERS = ("seq", "year", "case", "unit", "journal", "correspondent")
+
+
+def check_journal_template(template: str, *, body: OrgUnit, code: str) -> str:
+    """Check a document journal's index template; return it stripped (Ukrainian errors)."""
+    template = (template or "").strip()
+    known = ", ".join(f"{{{n}}}" for n in JOURNAL_PLACEHOLDERS)
+    try:
+        names = {name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name}
+    except ValueError:
+        names = set()  # unbalanced braces: validate_index_template explains
+    for name in sorted(names - set(JOURNAL_PLACEHOLDERS)):
+        if name in INDEX_PLACEHOLDERS:
+            message = _(
+                "Поле «{%(name)s}» не заповнюється в журналах документів. Доступні поля: %(known)s."
+            )
+        elif name.isidentifier():
+            message = _("Невідоме поле «{%(name)s}» у шаблоні індексу. Доступні поля: %(known)s.")
+        else:
+            continue  # a malformed placeholder: validate_index_template explains
+        raise ApplicationError(message % {"name": name, "known": known}, field="index_template")
+    try:
+        validate_index_template(template)
+    except ApplicationError as exc:
+        raise ApplicationError(exc.message, field="index_template") from exc
+    # A trial index with a long number: the template renders and is not too long.
+    try:
+        format_index(
+            template,
+            seq=99999,
+            year=9999,
+            case="01-15",
+            unit=body.code,
+            journal=code,
+            correspondent="XX",
+        )
+    except ApplicationError as exc:
+        raise ApplicationError(exc.message, field="index_template") from exc
+    return template
+
+
 @transaction.atomic
 def journal_create(
     *,
@@ -123,13 +167,16 @@ def journal_create(
     index_template: str = "{seq}",
     doc_kind: str = "",
     order: int = 0,
+    is_active: bool = True,
 ) -> Journal:
     """Create a registration journal of a body."""
     require(actor, "documents.manage_journals", body)
-    validate_index_template(index_template)
     if kind not in Journal.Kind.values:
         raise ApplicationError(_("Невідомий вид журналу."), field="kind")
     code = _text(code, field="code", label=_("Код"), limit=30)
+    index_template = check_journal_template(index_template, body=body, code=code)
+    if len(doc_kind) > 50:
+        raise ApplicationError(_("Вид документів задовгий."), field="doc_kind")
     if Journal.objects.filter(code=code).exists():
         raise ApplicationError(_("Журнал з кодом «%(code)s» уже є.") % {"code": code}, field="code")
     journal = Journal.objects.create(
@@ -140,6 +187,7 @@ def journal_create(
         index_template=index_template,
         doc_kind=doc_kind,
         order=order,
+        is_active=is_active,
     )
     audit_record(
         actor=actor,
@@ -160,34 +208,46 @@ def journal_update(
     doc_kind: str = "",
     order: int = 0,
     is_active: bool = True,
+    kind: str | None = None,
+    body: OrgUnit | None = None,
 ) -> Journal:
-    """Change a journal's name, index template (for new numbers), kind of documents, state."""
-    journal = Journal.objects.select_for_update().get(pk=journal_id)
+    """Change a journal: name, index template (for new numbers), kind of documents, state.
+
+    Its kind and body change only while it holds no documents (they are its record).
+    """
+    journal = Journal.objects.select_for_update().select_related("body").get(pk=journal_id)
     require(actor, "documents.manage_journals", journal.body)
-    validate_index_template(index_template)
-    before = {
-        "name": journal.name,
-        "index_template": journal.index_template,
-        "is_active": journal.is_active,
-    }
+    fields = ("name", "index_template", "doc_kind", "order", "is_active", "kind", "body")
+    before = snapshot(journal, fields)
+    moving = (kind is not None and kind != journal.kind) or (
+        body is not None and body.pk != journal.body_id
+    )
+    if moving:
+        if journal.documents.exists():
+            raise ApplicationError(
+                _("У журналі вже є документи: його вид і орган не змінюються."), field="kind"
+            )
+        if kind is not None and kind not in Journal.Kind.values:
+            raise ApplicationError(_("Невідомий вид журналу."), field="kind")
+        if body is not None:
+            require(actor, "documents.manage_journals", body)
+            journal.body = body
+        journal.kind = kind or journal.kind
     journal.name = _text(name, field="name", label=_("Назва"), limit=200)
-    journal.index_template = index_template
+    journal.index_template = check_journal_template(
+        index_template, body=journal.body, code=journal.code
+    )
+    if len(doc_kind) > 50:
+        raise ApplicationError(_("Вид документів задовгий."), field="doc_kind")
     journal.doc_kind = doc_kind
     journal.order = order
     journal.is_active = is_active
+    diff = changed_fields(before, snapshot(journal, fields))
+    if not diff:
+        return journal
     journal.save()
     audit_record(
-        actor=actor,
-        action="documents.journal.changed",
-        target=journal,
-        data={
-            "before": before,
-            "after": {
-                "name": journal.name,
-                "index_template": index_template,
-                "is_active": is_active,
-            },
-        },
+        actor=actor, action="documents.journal.changed", target=journal, data={"changed": diff}
     )
     return journal
 
@@ -435,9 +495,19 @@ def document_register(
         _add_file(document, upload, actor, DocumentFile.Kind.IMAGE)
     # The number is taken last: the journal's counter stays locked until commit, so the
     # shorter the work after it, the more clerks can register at once. A failure anywhere
-    # rolls the whole registration back, and the number with it (no gaps).
+    # rolls the whole registration back, and the number with it (no gaps). After it come
+    # only writes: the index onto the row, the audit event (in the clerk's own audit
+    # stream, so clerks do not queue there) and the addressee's notice.
     _number(journal, document, today)
-    refresh_search_text(document)
+    # New files have no recognised text yet (OCR runs after commit): the card is all there is.
+    document.search_text = search.document_search_text(
+        summary=document.summary,
+        reg_index=document.reg_index,
+        correspondent=card.correspondent.name if card.correspondent else "",
+        correspondent_number=document.correspondent_number,
+        doc_kind=document.doc_kind,
+        extra=[],
+    )
     Document.objects.filter(pk=document.pk).update(
         year=document.year,
         seq=document.seq,
@@ -469,46 +539,97 @@ def document_register(
     return document
 
 
+# The card fields a registered document's card may correct (never its journal, number, index
+# or registration date: those are the journal's record).
+CARD_FIELDS = (
+    "summary",
+    "doc_kind",
+    "correspondent",
+    "correspondent_number",
+    "correspondent_date",
+    "received_date",
+    "channel",
+    "pages",
+    "attachments_count",
+    "access",
+    "case_file",
+    "addressee",
+)
+
+
 @transaction.atomic
-def document_update_card(
-    *, document_id: int, actor: User, case_file: CaseFile | Any | None = ..., **changes: Any
-) -> Document:
-    """Correct a registered document's card (not its number); every change is audited."""
-    document = Document.objects.select_for_update().get(pk=document_id)
-    require(actor, "documents.change_document", document)
-    allowed = {
-        "summary",
-        "doc_kind",
-        "pages",
-        "attachments_count",
-        "access",
-        "addressee",
-        "correspondent_number",
-        "correspondent_date",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ApplicationError(_("Ці поля не змінюються: %(f)s.") % {"f": ", ".join(unknown)})
-    before = {f: getattr(document, f) for f in changes}
-    for field, value in changes.items():
-        setattr(document, field, value)
-    if case_file is not ...:
-        if case_file is not None:
-            _check_case(case_file, document.unit, case_file.year)
-        before["case_file"] = document.case_file_id
-        document.case_file = case_file
-    document.summary = _text(
-        document.summary, field="summary", label=_("Короткий зміст"), limit=MAX_SUMMARY
+def document_update_card(*, document_id: int, actor: User, **changes: Any) -> Document:
+    """Correct a registered document's card (not its number); the changed fields are audited.
+
+    Pass only the fields to change (names from ``CARD_FIELDS``); the others keep their values.
+    The corrected card is checked by the registration rules as of its registration day.
+    """
+    document = (
+        Document.objects.select_for_update().select_related("journal__body").get(pk=document_id)
     )
+    require(actor, "documents.change_document", document)
+    unknown = sorted(set(changes) - set(CARD_FIELDS))
+    if unknown:
+        raise ApplicationError(
+            _("Ці поля картки не виправляються: %(f)s.") % {"f": ", ".join(unknown)},
+            field=unknown[0],
+        )
+    if document.reg_date is None:
+        raise ApplicationError(_("Документ ще не зареєстровано."), code="invalid_state")
+    before = snapshot(document, CARD_FIELDS)
+    values = {name: getattr(document, name) for name in CARD_FIELDS}
+    values.update(changes)
+    card = Card(
+        summary=values["summary"],
+        doc_kind=values["doc_kind"],
+        correspondent=values["correspondent"],
+        correspondent_number=(values["correspondent_number"] or "").strip(),
+        correspondent_date=values["correspondent_date"],
+        received_date=values["received_date"],
+        channel=values["channel"] or "",
+        pages=values["pages"],
+        attachments_count=values["attachments_count"],
+        access=values["access"],
+        case_file=values["case_file"],
+        addressee=values["addressee"],
+    )
+    # What was accepted at registration stays acceptable: a correspondent struck off the
+    # directory or an addressee no longer a head since is checked only when newly chosen.
+    checked = card
+    if card.correspondent is not None and card.correspondent.pk == document.correspondent_id:
+        checked = replace(checked, correspondent=_active_copy(card.correspondent))
+    if card.addressee is not None and card.addressee.pk == document.addressee_id:
+        checked = replace(checked, addressee=None)
+    if (
+        card.case_file is not None
+        and card.case_file.pk == document.case_file_id
+        and "{case" not in document.journal.index_template
+    ):
+        checked = replace(checked, case_file=None)  # a case closed since stays on the card
+    # Dates are checked against the registration day: nothing on the card is later than it.
+    summary = _check_card(document.journal, checked, document.reg_date)
+    if card.pages < 0 or card.attachments_count < 0:
+        raise ApplicationError(_("Кількість аркушів не може бути від'ємною."), field="pages")
+    for name in CARD_FIELDS:
+        setattr(document, name, getattr(card, name))
+    document.summary = summary
+    after = snapshot(document, CARD_FIELDS)
+    diff = changed_fields(before, after)
+    if not diff:
+        return document
     refresh_search_text(document)
     document.save()
     audit_record(
         actor=actor,
         action="documents.document.changed",
         target=document,
-        data={"before": before, "after": {f: getattr(document, f) for f in changes}},
+        data={"changed": diff},
     )
     return document
+
+
+def _active_copy(correspondent: Correspondent) -> Correspondent:
+    return Correspondent(pk=correspondent.pk, name=correspondent.name, is_active=True)
 
 
 @transaction.atomic

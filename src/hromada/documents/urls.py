@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("staff/documents/correspondents/", views.correspondents, name="correspondents"),
     path("staff/documents/<int:document_id>/", views.document_detail, name="detail"),
+    path("staff/documents/<int:document_id>/card/", views.edit_card, name="edit_card"),
     path("staff/documents/<int:document_id>/attach/", views.attach, name="attach"),
     path("staff/documents/<int:document_id>/answer/", views.answer_create, name="answer"),
     path("staff/documents/<int:document_id>/submit/", views.answer_submit, name="submit"),
@@ -34,6 +35,9 @@ urlpatterns = [
         views.approval_decide,
         name="approval_decide",
     ),
+    path("staff/documents/journals/", views.journals, name="journals"),
+    path("staff/documents/journals/new/", views.journal_create, name="journal_create"),
+    path("staff/documents/journals/<int:journal_id>/", views.journal_edit, name="journal_edit"),
     path("staff/documents/cases/", views.cases, name="cases"),
     path("staff/documents/cases/<int:case_id>/close/", views.case_close, name="case_close"),
     path(

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -33,8 +34,10 @@ from hromada.documents import selectors, services
 from hromada.documents.forms import (
     AnswerForm,
     AttachForm,
+    CardForm,
     CaseForm,
     CorrespondentForm,
+    JournalForm,
     RegisterForm,
     SearchForm,
     VersionForm,
@@ -105,6 +108,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_register": request.user.has_perm("documents.register"),
+            "can_manage_journals": request.user.has_perm("documents.manage_journals"),
             "count_cap": COUNT_CAP,
         },
     )
@@ -259,6 +263,8 @@ def _detail_context(request: HttpRequest, document: Document, **extra: Any) -> d
         and user.has_perm("control.add_resolution", document)
         and has_role(user, Role.HEAD, Role.OPERATOR),
         "can_attach": user.has_perm("documents.attach_file", document),
+        "can_edit_card": document.reg_date is not None
+        and user.has_perm("documents.change_document", document),
         "can_answer": document.direction == Journal.Kind.INCOMING
         and document.state != Document.State.EXECUTED
         and user.has_perm("documents.prepare_answer", document),
@@ -284,6 +290,52 @@ def _detail_context(request: HttpRequest, document: Document, **extra: Any) -> d
         "channels": Document.Channel.choices,
         "type_key": "documents.document",
     }
+
+
+def _card_form(document: Document, data: Any = None) -> CardForm:
+    year = document.reg_date.year if document.reg_date else timezone.localdate().year
+    cases = CaseFile.objects.filter(body_id=document.unit_id, year=year).filter(
+        Q(state=CaseFile.State.OPEN) | Q(pk=document.case_file_id or 0)
+    )
+    initial = {
+        "correspondent": correspondent_label(document.correspondent)
+        if document.correspondent
+        else "",
+        **{
+            name: getattr(document, name)
+            for name in services.CARD_FIELDS
+            if name not in ("correspondent", "addressee", "case_file")
+        },
+        "addressee": document.addressee_id,
+        "case_file": document.case_file_id,
+    }
+    return CardForm(data, addressees=_heads(), cases=cases.order_by("index"), initial=initial)
+
+
+@staff_view
+def edit_card(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Correct a registered document's card (the registering office; audited)."""
+    document = _visible_document(request, document_id)
+    # Not found, as for a document one cannot see: the id tells an outsider nothing.
+    require_or_404(request, "documents.change_document", document)
+    if document.reg_date is None:
+        raise Http404
+    if request.method != "POST":
+        form = _card_form(document)
+        return render(request, "documents/card_edit.html", {"doc": document, "form": form})
+    form = _card_form(document, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        data["pages"] = data["pages"] or 0
+        data["attachments_count"] = data["attachments_count"] or 0
+        try:
+            services.document_update_card(document_id=document.pk, actor=actor(request), **data)
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Картку документа виправлено."))
+            return redirect("documents:detail", document_id=document.pk)
+    return render(request, "documents/card_edit.html", {"doc": document, "form": form}, status=400)
 
 
 @staff_view
@@ -700,3 +752,92 @@ def act_execute(request: HttpRequest, act_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Знищено файлів: %(n)s.") % {"n": count})
     return redirect("documents:act_detail", act_id=act.pk)
+
+
+# --- journals -----------------------------------------------------------------------------------
+@staff_view
+@require_GET
+def journals(request: HttpRequest) -> HttpResponse:
+    """List the journals of the bodies the user administers or registers for."""
+    require_or_403(request, "documents.manage_journals")
+    return render(
+        request,
+        "documents/journals.html",
+        {"journals": list(selectors.journals_manageable(request.user))},
+    )
+
+
+@staff_view
+def journal_create(request: HttpRequest) -> HttpResponse:
+    """Open a new registration journal."""
+    require_or_403(request, "documents.manage_journals")
+    bodies = selectors.bodies_for_journals(request.user)
+    if request.method != "POST":
+        form = JournalForm(bodies=bodies, initial={"kind": Journal.Kind.INCOMING})
+        return render(request, "documents/journal_form.html", {"form": form})
+    form = JournalForm(request.POST, bodies=bodies)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            journal = services.journal_create(
+                actor=actor(request),
+                body=data["body"],
+                kind=data["kind"],
+                code=data["code"],
+                name=data["name"],
+                index_template=data["index_template"],
+                doc_kind=data["doc_kind"],
+                order=data["order"] or 0,
+                is_active=data["is_active"],
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Журнал «%(name)s» створено.") % {"name": journal.name})
+            return redirect("documents:journals")
+    return render(request, "documents/journal_form.html", {"form": form}, status=400)
+
+
+@staff_view
+def journal_edit(request: HttpRequest, journal_id: int) -> HttpResponse:
+    """Change a journal (its kind and body only while it holds no documents)."""
+    journal = get_object_or_404(selectors.journals_manageable(request.user), pk=journal_id)
+    bodies = selectors.bodies_for_journals(request.user) | OrgUnit.objects.filter(
+        pk=journal.body_id
+    )
+    initial = {
+        "body": journal.body_id,
+        "kind": journal.kind,
+        "code": journal.code,
+        "name": journal.name,
+        "index_template": journal.index_template,
+        "doc_kind": journal.doc_kind,
+        "order": journal.order,
+        "is_active": journal.is_active,
+    }
+    if request.method != "POST":
+        form = JournalForm(bodies=bodies, editing=True, initial=initial)
+        return render(request, "documents/journal_form.html", {"form": form, "journal": journal})
+    form = JournalForm(request.POST, bodies=bodies, editing=True, initial=initial)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.journal_update(
+                journal_id=journal.pk,
+                actor=actor(request),
+                name=data["name"],
+                index_template=data["index_template"],
+                doc_kind=data["doc_kind"],
+                order=data["order"] or 0,
+                is_active=data["is_active"],
+                kind=data["kind"],
+                body=data["body"],
+            )
+        except ApplicationError as exc:
+            form.add_application_error(exc)
+        else:
+            messages.success(request, _("Журнал «%(name)s» змінено.") % {"name": data["name"]})
+            return redirect("documents:journals")
+    return render(
+        request, "documents/journal_form.html", {"form": form, "journal": journal}, status=400
+    )

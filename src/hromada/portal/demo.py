@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from hromada.accounts.models import OrgUnit
 from hromada.core.audit import audit_record
@@ -21,6 +22,9 @@ from hromada.portal.models import (
     BuildingPassport,
     BuildingRepair,
     ManagerKind,
+    Poll,
+    PollOption,
+    PollVote,
     Resource,
     ResourceObject,
     Rubric,
@@ -29,6 +33,7 @@ from hromada.portal.models import (
     passport_address,
 )
 from hromada.portal.search import normalise
+from hromada.portal.sorting import natural_key
 
 DEMO_SEED = 6
 DEMO_OBJECTS = 17_000
@@ -777,6 +782,7 @@ def _load(*, seed: int, units: dict[str, OrgUnit], objects: int, passports: int)
                     attributes=attributes,
                     last_checked=today - timedelta(days=rng.randint(0, 400)),
                     search_text=normalise(name, address),
+                    sort_key=natural_key(name),
                 )
             )
     ResourceObject.objects.bulk_create(rows, batch_size=2000)
@@ -845,6 +851,7 @@ def _passports(rng: random.Random, total: int) -> int:
                     ("", "", "Ремонт покрівлі у 2027 році.", "Заміна ліфтів.")
                 ),
                 search_text=normalise(street, number, manager),
+                sort_key=natural_key(street, number),
             )
         )
     BuildingPassport.objects.bulk_create(passports, batch_size=2000)
@@ -861,3 +868,68 @@ def _passports(rng: random.Random, total: int) -> int:
     ]
     BuildingRepair.objects.bulk_create(repairs, batch_size=2000)
     return len(passports)
+
+
+# --- Visitor polls ------------------------------------------------------------------------
+
+# (question, options, days since opening, days open, votes per option)
+DEMO_POLLS: list[tuple[str, list[str], int, int, list[int]]] = [
+    (
+        "Який вид транспорту в місті варто розвивати насамперед?",
+        ["Швидкісний трамвай", "Тролейбуси", "Велодоріжки", "Автобусні маршрути"],
+        5,
+        30,
+        [412, 288, 197, 143],
+    ),
+    (
+        "Чи користуєтеся ви сервісом електронних петицій?",
+        ["Так, регулярно", "Іноді", "Ні, але хочу спробувати", "Ні"],
+        2,
+        21,
+        [61, 140, 96, 58],
+    ),
+    (
+        "Які простори для молоді потрібні вашому району?",
+        ["Молодіжний центр", "Спортивний майданчик", "Коворкінг", "Скейт-парк"],
+        60,
+        30,
+        [534, 611, 289, 176],
+    ),
+    (
+        "Як ви оцінюєте роботу центрів надання адміністративних послуг?",
+        ["Відмінно", "Добре", "Задовільно", "Погано"],
+        120,
+        45,
+        [298, 507, 231, 88],
+    ),
+]
+
+
+def load_demo_polls() -> str | None:
+    """Add the demo visitor polls (two open, two closed with results) unless there are polls."""
+    if Poll.objects.exists():
+        return None
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    votes = 0
+    with transaction.atomic():
+        for question, options, since, length, counts in DEMO_POLLS:
+            opens = now - timedelta(days=since)
+            poll = Poll.objects.create(
+                question=question,
+                opens_at=opens,
+                closes_at=opens + timedelta(days=length),
+                is_published=True,
+                on_home=True,
+            )
+            made = PollOption.objects.bulk_create(
+                PollOption(poll=poll, text=text, order=i) for i, text in enumerate(options)
+            )
+            rows = [
+                PollVote(poll=poll, option=option, voter=f"demo:{option.pk}:{n}")
+                for option, count in zip(made, counts, strict=True)
+                for n in range(count)
+            ]
+            PollVote.objects.bulk_create(rows, batch_size=2000)
+            votes += len(rows)
+        audit_record(actor=None, action="portal.demo_polls_loaded", data={"polls": len(DEMO_POLLS)})
+    return f"Demo polls loaded: {len(DEMO_POLLS)} polls, {votes} votes."

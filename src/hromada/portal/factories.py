@@ -19,6 +19,7 @@ from hromada.portal.models import (
     WallMaterial,
 )
 from hromada.portal.search import normalise
+from hromada.portal.sorting import natural_key
 
 PHARMACY_SCHEMA: list[dict[str, Any]] = [
     {"name": "open_sunday", "label": "Працює в неділю", "type": "boolean", "required": False},
@@ -64,6 +65,7 @@ class ResourceObjectFactory(DjangoModelFactory[ResourceObject]):
     longitude = 33.39
     attributes = factory.LazyFunction(lambda: {"open_sunday": True, "ownership": "комунальна"})
     search_text = factory.LazyAttribute(lambda o: normalise(o.name, o.address))
+    sort_key = factory.LazyAttribute(lambda o: natural_key(o.name))
 
 
 class BuildingPassportFactory(DjangoModelFactory[BuildingPassport]):
@@ -88,3 +90,4 @@ class BuildingPassportFactory(DjangoModelFactory[BuildingPassport]):
     manager_kind = ManagerKind.CONDOMINIUM
     manager_name = "ОСББ «Шевченка»"
     search_text = factory.LazyAttribute(lambda o: normalise(o.street, o.number, o.manager_name))
+    sort_key = factory.LazyAttribute(lambda o: natural_key(o.street, o.number))

@@ -103,3 +103,77 @@ class ObjectForm(forms.Form):
                 ("так" if value else "ні") if isinstance(value, bool) else value
             )
         return {k: ("" if v is None else v) for k, v in initial.items()}
+
+
+class PollForm(forms.Form):
+    """A visitor poll as an editor writes it: the options one a line."""
+
+    question = forms.CharField(label=_("Питання"), max_length=300)
+    description = forms.CharField(
+        label=_("Пояснення (необов'язково)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+    )
+    options = forms.CharField(
+        label=_("Варіанти відповіді"),
+        help_text=_("Кожен варіант — з нового рядка; від 2 до 20."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Відкрите з"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Відкрите до"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    is_published = forms.BooleanField(label=_("Опублікувати"), required=False)
+    on_home = forms.BooleanField(label=_("Показувати на головній сторінці"), required=False)
+
+    def option_lines(self) -> list[str]:
+        return [line for line in self.cleaned_data["options"].splitlines() if line.strip()]
+
+
+class PollVoteForm(forms.Form):
+    """A visitor's choice; anonymous visitors also give the e-mail that confirms the vote."""
+
+    option = forms.TypedChoiceField(label=_("Ваша відповідь"), coerce=int, widget=forms.RadioSelect)
+    email = forms.EmailField(
+        label=_("Ваша електронна пошта"),
+        help_text=_(
+            "Ми надішлемо посилання для підтвердження: голос зараховується після переходу за "
+            "ним. Адресу не показуємо і не зберігаємо у відкритому вигляді."
+        ),
+        required=False,
+        max_length=254,
+    )
+
+    def __init__(self, *args: Any, options: list[Any], needs_email: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        option_field = self.fields["option"]
+        assert isinstance(option_field, forms.TypedChoiceField)
+        option_field.choices = [(o.pk, o.text) for o in options]
+        option_field.error_messages["required"] = _("Оберіть один із варіантів відповіді.")
+        option_field.error_messages["invalid_choice"] = _("Оберіть один із варіантів відповіді.")
+        if needs_email:
+            self.fields["email"].required = True
+            self.fields["email"].error_messages["required"] = _(
+                "Вкажіть адресу електронної пошти, щоб підтвердити голос."
+            )
+        else:
+            del self.fields["email"]
+
+
+class AttachmentForm(forms.Form):
+    """A photo or a document added to an object or a building passport."""
+
+    kind = forms.ChoiceField(
+        label=_("Вид"),
+        choices=[("photo", _("Фото (JPEG, PNG, WebP)")), ("document", _("Документ"))],
+        widget=forms.RadioSelect,
+        initial="photo",
+    )
+    title = forms.CharField(label=_("Назва (необов'язково)"), max_length=200, required=False)
+    file = forms.FileField(label=_("Файл"))

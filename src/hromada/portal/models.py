@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hromada.accounts.models import OrgUnit
+from hromada.core.districts import District as District  # re-exported for portal modules
 from hromada.core.models import TimeStampedModel
-
-
-class District(models.TextChoices):
-    """The city's districts (райони у місті)."""
-
-    DOV = "DOV", _("Довгинцівський")
-    ING = "ING", _("Інгулецький")
-    MET = "MET", _("Металургійний")
-    POK = "POK", _("Покровський")
-    SAK = "SAK", _("Саксаганський")
-    TER = "TER", _("Тернівський")
-    TSM = "TSM", _("Центрально-Міський")
+from hromada.core.uploads import type_label
 
 
 class AttributeType(models.TextChoices):
@@ -110,13 +104,15 @@ class ResourceObject(TimeStampedModel):
     last_checked = models.DateField(_("дата перевірки"), null=True, blank=True)
     # Lemmatised name and address (hromada.portal.search), for Ukrainian search.
     search_text = models.TextField(default="", blank=True, editable=False)
+    # Natural sort key of the name (hromada.portal.sorting): "№ 2" before "№ 10".
+    sort_key = models.CharField(max_length=255, default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("об'єкт")
         verbose_name_plural = _("об'єкти")
-        ordering = ["name", "pk"]
+        ordering = ["sort_key", "pk"]
         indexes = [
-            models.Index(fields=["resource", "name"]),
+            models.Index(fields=["resource", "sort_key"]),
             models.Index(fields=["resource", "district"]),
         ]
 
@@ -193,11 +189,14 @@ class BuildingPassport(TimeStampedModel):
     energy_class = models.CharField(_("клас енергоефективності"), max_length=2, blank=True)
     planned_works = models.TextField(_("заплановані роботи"), blank=True)
     search_text = models.TextField(default="", blank=True, editable=False)
+    # Natural sort key of the address: "Миру, 2" before "Миру, 10".
+    sort_key = models.CharField(max_length=255, default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("паспорт будинку")
         verbose_name_plural = _("паспорти будинків")
-        ordering = ["street", "number", "pk"]
+        ordering = ["sort_key", "pk"]
+        indexes = [models.Index(fields=["sort_key"])]
         constraints = [
             models.UniqueConstraint(fields=["street", "number"], name="portal_passport_address")
         ]
@@ -238,3 +237,152 @@ class BuildingRepair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.kind}"
+
+
+# --- Photos and documents of objects and building passports -------------------------------
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    owner = f"o{instance.object_id}" if instance.object_id else f"b{instance.passport_id}"
+    return f"portal/{owner}/{uuid.uuid4().hex[:12]}-{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or a document of an object or of a building passport (exactly one of them)."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("фото")
+        DOCUMENT = "document", _("документ")
+
+    object = models.ForeignKey(
+        ResourceObject,
+        verbose_name=_("об'єкт"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    passport = models.ForeignKey(
+        BuildingPassport,
+        verbose_name=_("паспорт будинку"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("назва"), max_length=200)
+    file = models.FileField(_("файл"), upload_to=attachment_upload_to, max_length=300)
+    thumbnail = models.FileField(
+        _("мініатюра"), upload_to=attachment_upload_to, max_length=300, blank=True
+    )
+    name = models.CharField(_("назва файлу"), max_length=200)
+    mime = models.CharField(_("тип"), max_length=120)
+    size = models.PositiveBigIntegerField(_("розмір"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(_("завантажено"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("файл об'єкта")
+        verbose_name_plural = _("файли об'єктів")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(object__isnull=False) & Q(passport__isnull=True))
+                | (Q(object__isnull=True) & Q(passport__isnull=False)),
+                name="portal_attachment_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def owner(self) -> ResourceObject | BuildingPassport:
+        return self.object if self.object_id else self.passport  # type: ignore[return-value]
+
+    @property
+    def type_label(self) -> str:
+        return type_label(self.mime)
+
+
+# --- Visitor polls (опитування) -----------------------------------------------------------
+
+
+class Poll(TimeStampedModel):
+    """A visitor poll: a question with options, open for a period."""
+
+    question = models.CharField(_("питання"), max_length=300)
+    description = models.TextField(_("пояснення"), blank=True)
+    opens_at = models.DateTimeField(_("відкрите з"))
+    closes_at = models.DateTimeField(_("відкрите до"))
+    is_published = models.BooleanField(_("опубліковано"), default=False)
+    on_home = models.BooleanField(_("на головній сторінці"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("опитування")
+        verbose_name_plural = _("опитування")
+        ordering = ["-opens_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:poll", kwargs={"pk": self.pk})
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return self.is_published and self.opens_at <= moment < self.closes_at
+
+    def is_closed_at(self, moment: datetime) -> bool:
+        return moment >= self.closes_at
+
+
+class PollOption(models.Model):
+    """An answer a visitor may choose in a poll."""
+
+    poll = models.ForeignKey(
+        Poll, verbose_name=_("опитування"), on_delete=models.CASCADE, related_name="options"
+    )
+    text = models.CharField(_("варіант відповіді"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+
+    class Meta:
+        verbose_name = _("варіант відповіді")
+        verbose_name_plural = _("варіанти відповіді")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollVote(models.Model):
+    """One vote in a poll.
+
+    ``voter`` identifies the voter without personal data in clear: ``u:<user id>`` for a
+    registered citizen, ``e:<keyed hash of the verified e-mail>`` for an anonymous visitor.
+    The unique constraint makes a second vote impossible even under concurrent requests.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=80)
+    created_at = models.DateTimeField(_("подано"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("голос")
+        verbose_name_plural = _("голоси")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter"], name="portal_pollvote_once")
+        ]
+        indexes = [models.Index(fields=["poll", "option"])]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}: {self.option_id}"

@@ -6,16 +6,22 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
+from hromada.portal.cache import portal_stamp
 from hromada.portal.models import (
     AttributeType,
     BuildingPassport,
     District,
+    Poll,
+    PollOption,
+    PollVote,
     Resource,
     ResourceObject,
     Rubric,
@@ -138,7 +144,7 @@ def resource_objects(resource: Resource, flt: ObjectFilter) -> QuerySet[Resource
             F("longitude") - lon
         ) * (_LON_SCALE * _LON_SCALE)
         return qs.filter(latitude__isnull=False).order_by(square, "pk")
-    return qs.order_by("name", "pk")
+    return qs.order_by("sort_key", "pk")
 
 
 def resource_points(resource: Resource, flt: ObjectFilter) -> str:
@@ -193,7 +199,7 @@ def passports_search(q: str) -> QuerySet[BuildingPassport]:
     qs = BuildingPassport.objects.all()
     if not terms:
         return qs.none()
-    return qs.filter(matches(terms)).order_by("street", "number", "pk")
+    return qs.filter(matches(terms)).order_by("sort_key", "pk")
 
 
 @dataclass
@@ -215,6 +221,19 @@ class SearchResults:
 
 
 def portal_search(
+    q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
+) -> SearchResults:
+    """Search (see _portal_search); results are cached until the portal changes."""
+    raw = json.dumps([portal_stamp(), query_terms(q), kind, rubric, district, limit])
+    key = "portal:search:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    cached: SearchResults | None = cache.get(key)
+    if cached is None:
+        cached = _portal_search(q, kind=kind, rubric=rubric, district=district, limit=limit)
+        cache.set(key, cached, settings.HROMADA_PORTAL_CACHE_SECONDS)
+    return cached
+
+
+def _portal_search(
     q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
 ) -> SearchResults:
     """Search objects, building passports and resources; facets by rubric and district.
@@ -266,7 +285,7 @@ def portal_search(
         found_passports = BuildingPassport.objects.filter(matches(terms))
         if district:
             found_passports = found_passports.filter(district=district)
-        passports = list(found_passports.order_by("street", "number", "pk")[:limit])
+        passports = list(found_passports.order_by("sort_key", "pk")[:limit])
         passports_total = found_passports.count() if len(passports) == limit else len(passports)
     resources: list[Resource] = []
     if kind in ("", "resources") and not rubric:
@@ -276,7 +295,7 @@ def portal_search(
         resources = list(Resource.objects.filter(resource_q).select_related("rubric")[:10])
     return SearchResults(
         terms=terms,
-        objects=list(objects.select_related("resource").order_by("name", "pk")[:limit])
+        objects=list(objects.select_related("resource").order_by("sort_key", "pk")[:limit])
         if show_objects
         else [],
         objects_total=objects_total if kind in ("", "objects") else 0,
@@ -286,3 +305,81 @@ def portal_search(
         facets_rubric=facets_rubric,
         facets_district=facets_district,
     )
+
+
+# --- Visitor polls ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option of a poll with its votes and share (percent, rounded)."""
+
+    option: PollOption
+    votes: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class PollResults:
+    poll: Poll
+    options: list[OptionResult]
+    total: int
+
+
+def polls_published(*, now: datetime) -> tuple[list[Poll], list[Poll]]:
+    """Return the published polls that are open now and those already closed (newest first)."""
+    polls = list(
+        Poll.objects.filter(is_published=True, opens_at__lte=now)
+        .prefetch_related("options")
+        .order_by("-opens_at", "-pk")[:200]
+    )
+    return [p for p in polls if p.closes_at > now], [p for p in polls if p.closes_at <= now]
+
+
+def polls_for_home(*, now: datetime, limit: int = 3) -> list[Poll]:
+    """Return the open polls shown on the portal home."""
+    return list(
+        Poll.objects.filter(
+            is_published=True, on_home=True, opens_at__lte=now, closes_at__gt=now
+        ).order_by("closes_at", "pk")[:limit]
+    )
+
+
+def poll_results(poll: Poll) -> PollResults:
+    """Return a poll's votes per option (counted from the votes: never out of step)."""
+    options = list(poll.options.annotate(n=Count("votes")).order_by("order", "pk"))
+    total = sum(o.n for o in options)
+    return PollResults(
+        poll=poll,
+        options=[
+            OptionResult(
+                option=o,
+                votes=o.n,
+                percent=round(100 * o.n / total) if total else 0,
+            )
+            for o in options
+        ],
+        total=total,
+    )
+
+
+def poll_votes_by_day(poll: Poll) -> list[tuple[date, int, int]]:
+    """Return (day, option id, votes) of a poll, for the staff export (no voter data)."""
+    rows = (
+        PollVote.objects.filter(poll=poll)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day", "option_id")
+        .annotate(n=Count("pk"))
+        .order_by("day", "option_id")
+    )
+    return [(day, option_id, n) for day, option_id, n in rows]
+
+
+def poll_has_voted(poll: Poll, voter: str) -> bool:
+    """Return whether a voter (see services.poll_voter_for_*) has voted in a poll."""
+    return PollVote.objects.filter(poll=poll, voter=voter).exists()
+
+
+def polls_for_staff() -> QuerySet[Poll]:
+    """Return every poll with its vote count, newest first."""
+    return Poll.objects.annotate(vote_count=Count("votes")).order_by("-opens_at", "-pk")

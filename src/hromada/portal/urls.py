@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from hromada.portal import kiosk, views
+from hromada.portal import attachment_views, kiosk, poll_views, views
 
 app_name = "portal"
 
@@ -26,6 +26,22 @@ urlpatterns = [
         views.opendata_file,
         name="opendata_file",
     ),
+    path("polls/", poll_views.poll_list, name="polls"),
+    path("polls/<int:pk>/", poll_views.poll_detail, name="poll"),
+    path("polls/confirm/<str:token>/", poll_views.poll_confirm, name="poll_confirm"),
+    path("staff/portal/polls/", poll_views.staff_poll_list, name="staff_polls"),
+    path("staff/portal/polls/new/", poll_views.staff_poll_edit, name="staff_poll_new"),
+    path("staff/portal/polls/<int:pk>/", poll_views.staff_poll_edit, name="staff_poll_edit"),
+    re_path(
+        r"^staff/portal/polls/(?P<pk>[0-9]+)/export\.(?P<fmt>csv|xlsx)$",
+        poll_views.staff_poll_export,
+        name="staff_poll_export",
+    ),
+    path("files/<int:pk>/", attachment_views.download, name="attachment"),
+    path("files/<int:pk>/thumbnail/", attachment_views.thumbnail, name="attachment_thumbnail"),
+    path("objects/<int:pk>/files/", attachment_views.object_files, name="object_files"),
+    path("buildings/<int:pk>/files/", attachment_views.passport_files, name="passport_files"),
+    path("files/<int:pk>/delete/", attachment_views.delete, name="attachment_delete"),
     path("kiosk/", kiosk.start, name="kiosk"),
     path("kiosk/search/", kiosk.search, name="kiosk_search"),
     path("kiosk/rubric/<slug:slug>/", kiosk.rubric, name="kiosk_rubric"),

@@ -17,10 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hromada.core.exceptions import ApplicationError
+from hromada.core.registry import registry
 from hromada.portal import opendata
+from hromada.portal.cache import cached_page
 from hromada.portal.forms import ImportForm, ObjectForm
 from hromada.portal.importing import read_rows
-from hromada.portal.models import BuildingPassport, District, Resource, ResourceObject, Rubric
+from hromada.portal.models import (
+    Attachment,
+    BuildingPassport,
+    District,
+    Resource,
+    ResourceObject,
+    Rubric,
+)
 from hromada.portal.schema import display_value
 from hromada.portal.selectors import (
     ObjectFilter,
@@ -63,6 +72,15 @@ def appeal_url(address: str, subject: str = "") -> str:
     return f"/appeals/new/?{urlencode(params)}"
 
 
+def attachments_of(owner: ResourceObject | BuildingPassport) -> dict[str, list[Attachment]]:
+    """Return an object's or a passport's photos and documents for its page."""
+    files = list(owner.attachments.all())
+    return {
+        "photos": [a for a in files if a.kind == Attachment.Kind.PHOTO],
+        "documents": [a for a in files if a.kind == Attachment.Kind.DOCUMENT],
+    }
+
+
 def attribute_filters(item: Resource, flt: ObjectFilter) -> list[dict[str, Any]]:
     """Return the attribute filters of a resource page with their options and selection."""
     rows = []
@@ -77,6 +95,7 @@ def attribute_filters(item: Resource, flt: ObjectFilter) -> list[dict[str, Any]]
 
 
 @require_GET
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """Render the portal home: search, rubrics of the resource centre, building passports."""
     rubrics = list(Rubric.objects.order_by("order", "name"))
@@ -84,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Render the resource centre: every rubric with its resources."""
     return render(
@@ -99,6 +119,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def rubric(request: HttpRequest, slug: str) -> HttpResponse:
     """Render a rubric: its resources and a map of all their objects."""
     item = get_object_or_404(Rubric, slug=slug)
@@ -111,6 +132,7 @@ def rubric(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def resource(request: HttpRequest, slug: str) -> HttpResponse:
     """Render a resource: filters, a map of the filtered objects and their list."""
     item = get_object_or_404(Resource.objects.select_related("rubric", "unit"), slug=slug)
@@ -148,6 +170,7 @@ def resource_points_json(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render an object: fields, attributes, a small map and "report a problem here"."""
     obj = get_object_or_404(
@@ -168,11 +191,13 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "[]",
             "appeal_url": appeal_url(obj.address, obj.name),
             "can_edit": request.user.has_perm("portal.change_objects", obj),
+            **attachments_of(obj),
         },
     )
 
 
 @require_GET
+@cached_page
 def city_map(request: HttpRequest) -> HttpResponse:
     """Render the map of every object in the city (optionally one rubric's)."""
     rubrics = list(Rubric.objects.order_by("order", "name"))
@@ -193,6 +218,7 @@ def city_points_json(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def buildings(request: HttpRequest) -> HttpResponse:
     """Render the building passport search: a resident finds their building by address."""
     q = request.GET.get("q", "")[:200]
@@ -205,6 +231,7 @@ def buildings(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def building(request: HttpRequest, pk: int) -> HttpResponse:
     """Render a building's passport with its repairs history and an appeal link."""
     passport = get_object_or_404(BuildingPassport, pk=pk)
@@ -219,6 +246,8 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
             if passport.latitude is not None
             else "[]",
             "appeal_url": appeal_url(passport.address),
+            "can_edit": request.user.has_perm("portal.change_passport", passport),
+            **attachments_of(passport),
         },
     )
 
@@ -234,6 +263,9 @@ def search(request: HttpRequest) -> HttpResponse:
         rubric=request.GET.get("rubric", "")[:80],
         district=request.GET.get("district", ""),
     )
+    # Other modules' results (editorial materials, …) come through core.registry.
+    providers = registry.search_providers_in_order()
+    extra = [(p, p.search(request, q, 20)) for p in providers if kind in ("", p.key)]
     return render(
         request,
         "portal/search.html",
@@ -243,6 +275,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "rubric": request.GET.get("rubric", "")[:80],
             "district": request.GET.get("district", ""),
             "results": results,
+            "providers": providers,
+            "extra_results": extra,
+            "total": results.total + sum(hits.total for _p, hits in extra),
         },
     )
 
@@ -250,9 +285,16 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_json(request: HttpRequest) -> JsonResponse:
     """Return portal search results as JSON (the search API)."""
-    results = portal_search(request.GET.get("q", ""), kind=request.GET.get("type", ""))
+    q, kind = request.GET.get("q", ""), request.GET.get("type", "")
+    results = portal_search(q, kind=kind)
+    extra = {
+        p.key: p.search(request, q, 20)
+        for p in registry.search_providers_in_order()
+        if kind in ("", p.key)
+    }
     return JsonResponse(
         {
+            **{key: {"total": hits.total, "items": hits.items} for key, hits in extra.items()},
             "terms": results.terms,
             "objects": {
                 "total": results.objects_total,

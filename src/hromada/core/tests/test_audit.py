@@ -13,9 +13,12 @@ from django.db import DatabaseError, connection, transaction
 
 from hromada.accounts.factories import StaffFactory
 from hromada.core.audit import (
+    AUDIT_STREAMS,
     GENESIS_HASH,
     REDACTED,
+    SYSTEM_STREAM,
     audit_record,
+    audit_stream,
     chain_head,
     changed_fields,
     compute_hash,
@@ -24,6 +27,7 @@ from hromada.core.audit import (
     remove_append_only_guard,
     snapshot,
     verify_chain,
+    verify_streams,
 )
 from hromada.core.middleware import RequestContext, _current
 from hromada.core.models import AuditChainHead, AuditEvent
@@ -46,8 +50,8 @@ def _tamper(sql: str, params: list[Any] | None = None) -> None:
 
 def _set_data_sql() -> str:
     if connection.vendor == "postgresql":
-        return "UPDATE core_auditevent SET data = CAST(%s AS jsonb) WHERE seq = %s"
-    return "UPDATE core_auditevent SET data = %s WHERE seq = %s"
+        return "UPDATE core_auditevent SET data = CAST(%s AS jsonb) WHERE stream_seq = %s"
+    return "UPDATE core_auditevent SET data = %s WHERE stream_seq = %s"
 
 
 # --- appending ------------------------------------------------------------------------
@@ -56,7 +60,7 @@ def _set_data_sql() -> str:
 @pytest.mark.django_db
 def test_first_event_links_to_the_genesis_hash():
     event = audit_record(actor=None, action="test.done")
-    assert event.seq == 1
+    assert event.stream_seq == 1
     assert event.prev_hash == GENESIS_HASH
 
 
@@ -68,9 +72,48 @@ def test_each_event_links_to_the_previous_events_hash():
 
 
 @pytest.mark.django_db
-def test_sequence_numbers_are_consecutive():
+def test_positions_in_a_stream_are_consecutive():
     _append(5)
-    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+    positions = AuditEvent.objects.order_by("seq").values_list("stream_seq", flat=True)
+    assert list(positions) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.django_db
+def test_event_numbers_increase_across_streams():
+    clerk = StaffFactory()
+    events = [audit_record(actor=actor, action="test.done") for actor in (None, clerk, None)]
+    assert [e.seq for e in events] == sorted({e.seq for e in events})
+
+
+@pytest.mark.django_db
+def test_events_without_an_actor_go_to_the_system_stream():
+    assert audit_record(actor=None, action="test.done").stream == SYSTEM_STREAM
+
+
+@pytest.mark.django_db
+def test_an_actors_events_stay_in_one_stream_of_their_own_chain():
+    clerk = StaffFactory()
+    first = audit_record(actor=clerk, action="test.done")
+    audit_record(actor=None, action="test.done")
+    second = audit_record(actor=clerk, action="test.done")
+    assert first.stream == second.stream == audit_stream(clerk.pk) != SYSTEM_STREAM
+    assert (first.stream_seq, second.stream_seq) == (1, 2)
+    assert second.prev_hash == first.hash
+
+
+def test_streams_spread_actors_over_all_but_the_system_stream():
+    streams = {audit_stream(actor_id) for actor_id in range(1, 1000)}
+    assert streams == set(range(2, AUDIT_STREAMS + 1))
+
+
+@pytest.mark.django_db
+def test_the_stream_and_position_are_covered_by_the_hash():
+    clerk = StaffFactory()
+    audit_record(actor=clerk, action="test.done")
+    event = audit_record(actor=clerk, action="test.done")
+    _tamper("UPDATE core_auditevent SET stream_seq = 7 WHERE id = %s", [event.pk])
+    moved = AuditEvent.objects.get(pk=event.pk)
+    assert event_hash(moved) != event.hash
 
 
 @pytest.mark.django_db
@@ -178,7 +221,7 @@ def test_a_failed_transaction_leaves_no_event_and_no_gap():
     with pytest.raises(RuntimeError):
         record_then_fail()
     event = audit_record(actor=None, action="test.done")
-    assert event.seq == 2
+    assert event.stream_seq == 2
     assert verify_chain() == (2, None)
 
 
@@ -224,7 +267,7 @@ def test_an_untouched_chain_verifies():
 @pytest.mark.django_db
 def test_verify_detects_an_edited_text_field():
     _append(5)
-    _tamper("UPDATE core_auditevent SET object_repr = 'підроблено' WHERE seq = 3")
+    _tamper("UPDATE core_auditevent SET object_repr = 'підроблено' WHERE stream_seq = 3")
     checked, broken = verify_chain()
     assert checked == 2
     assert broken is not None
@@ -244,7 +287,9 @@ def test_verify_detects_edited_data():
 @pytest.mark.django_db
 def test_verify_detects_an_edited_time():
     _append(3)
-    _tamper("UPDATE core_auditevent SET created_at = %s WHERE seq = 2", ["2001-01-01 00:00:00"])
+    _tamper(
+        "UPDATE core_auditevent SET created_at = %s WHERE stream_seq = 2", ["2001-01-01 00:00:00"]
+    )
     _, broken = verify_chain()
     assert broken is not None
     assert broken.seq == 2
@@ -253,7 +298,7 @@ def test_verify_detects_an_edited_time():
 @pytest.mark.django_db
 def test_verify_detects_a_deleted_row():
     _append(5)
-    _tamper("DELETE FROM core_auditevent WHERE seq = 3")
+    _tamper("DELETE FROM core_auditevent WHERE stream_seq = 3")
     checked, broken = verify_chain()
     assert checked == 2
     assert broken is not None
@@ -264,7 +309,7 @@ def test_verify_detects_a_deleted_row():
 @pytest.mark.django_db
 def test_verify_detects_the_last_rows_deleted():
     _append(5)
-    _tamper("DELETE FROM core_auditevent WHERE seq >= 4")
+    _tamper("DELETE FROM core_auditevent WHERE stream_seq >= 4")
     checked, broken = verify_chain()
     assert checked == 3
     assert broken is not None
@@ -275,9 +320,9 @@ def test_verify_detects_the_last_rows_deleted():
 @pytest.mark.django_db
 def test_verify_detects_reordered_rows():
     _append(5)
-    _tamper("UPDATE core_auditevent SET seq = 1000 WHERE seq = 2")
-    _tamper("UPDATE core_auditevent SET seq = 2 WHERE seq = 4")
-    _tamper("UPDATE core_auditevent SET seq = 4 WHERE seq = 1000")
+    _tamper("UPDATE core_auditevent SET stream_seq = 1000 WHERE stream_seq = 2")
+    _tamper("UPDATE core_auditevent SET stream_seq = 2 WHERE stream_seq = 4")
+    _tamper("UPDATE core_auditevent SET stream_seq = 4 WHERE stream_seq = 1000")
     checked, broken = verify_chain()
     assert checked == 1
     assert broken is not None
@@ -288,9 +333,11 @@ def test_verify_detects_reordered_rows():
 def test_verify_detects_an_inserted_row_even_with_a_valid_hash_of_its_own():
     events = _append(5)
     for seq in (5, 4, 3):
-        _tamper("UPDATE core_auditevent SET seq = %s WHERE seq = %s", [seq + 1, seq])
+        _tamper("UPDATE core_auditevent SET stream_seq = %s WHERE stream_seq = %s", [seq + 1, seq])
     forged: dict[str, Any] = {
-        "seq": 3,
+        "seq": events[4].seq + 100,
+        "stream": 1,
+        "stream_seq": 3,
         "created_at": events[1].created_at,
         "actor_id": None,
         "actor_repr": "",
@@ -316,7 +363,7 @@ def test_verify_detects_an_inserted_row_even_with_a_valid_hash_of_its_own():
 @pytest.mark.django_db
 def test_verify_reports_the_first_of_several_breaks():
     _append(6)
-    _tamper("UPDATE core_auditevent SET action = 'x' WHERE seq IN (2, 5)")
+    _tamper("UPDATE core_auditevent SET action = 'x' WHERE stream_seq IN (2, 5)")
     _, broken = verify_chain()
     assert broken is not None
     assert broken.seq == 2
@@ -329,6 +376,29 @@ def test_verify_detects_a_rewound_chain_head():
     _, broken = verify_chain()
     assert broken is not None
     assert "head" in broken.reason
+
+
+@pytest.mark.django_db
+def test_verify_reports_the_first_break_of_every_stream():
+    clerk = StaffFactory()
+    for actor in (None, clerk, None, clerk, None, clerk):
+        audit_record(actor=actor, action="test.done")
+    _tamper("UPDATE core_auditevent SET action = 'x' WHERE stream = 1 AND stream_seq = 3")
+    _tamper("UPDATE core_auditevent SET action = 'x' WHERE stream <> 1 AND stream_seq = 2")
+    broken = {r.stream: r.broken for r in verify_streams() if r.broken is not None}
+    assert {stream: b.seq for stream, b in broken.items()} == {1: 3, audit_stream(clerk.pk): 2}
+
+
+@pytest.mark.django_db
+def test_a_break_in_one_stream_leaves_the_others_verified():
+    clerk = StaffFactory()
+    for actor in (None, clerk, clerk):
+        audit_record(actor=actor, action="test.done")
+    _tamper("UPDATE core_auditevent SET action = 'x' WHERE stream = 1")
+    reports = {r.stream: r for r in verify_streams()}
+    assert reports[audit_stream(clerk.pk)].broken is None
+    assert reports[audit_stream(clerk.pk)].checked == 2
+    assert reports[1].broken is not None
 
 
 # --- append-only in the ORM -----------------------------------------------------------
@@ -360,7 +430,7 @@ def test_database_refuses_to_update_an_event():
     _append(2)
     install_append_only_guard(connection)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditevent SET action = 'test.other' WHERE seq = 1")
+        cursor.execute("UPDATE core_auditevent SET action = 'test.other' WHERE stream_seq = 1")
     assert verify_chain() == (2, None)
 
 
@@ -370,7 +440,7 @@ def test_database_refuses_to_delete_an_event():
     _append(2)
     install_append_only_guard(connection)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditevent WHERE seq = 2")
+        cursor.execute("DELETE FROM core_auditevent WHERE stream_seq = 2")
     assert AuditEvent.objects.count() == 2
 
 
@@ -402,17 +472,21 @@ def test_guard_is_not_installed_on_sqlite():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_keep_one_gapless_valid_chain():
+def test_concurrent_appends_keep_every_stream_gapless_and_valid():
     threads_count, per_thread = 6, 8
+    # Two threads share each actor (one stream), and two write as the system.
+    actors = [None, *StaffFactory.create_batch(2)]
     errors: list[BaseException] = []
     start = threading.Barrier(threads_count)
 
     def work(n: int) -> None:
         try:
             start.wait()
-            for i in range(per_thread):
+            for _i in range(per_thread):
                 with transaction.atomic():
-                    audit_record(actor=None, action="test.concurrent", data={"t": n, "i": i})
+                    audit_record(
+                        actor=actors[n % len(actors)], action="test.concurrent", data={"t": n}
+                    )
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -425,10 +499,16 @@ def test_concurrent_appends_keep_one_gapless_valid_chain():
         t.join()
 
     assert errors == []
-    total = threads_count * per_thread
-    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
-    assert seqs == list(range(1, total + 1))
-    assert verify_chain() == (total, None)
+    events = AuditEvent.objects.all()
+    assert events.filter(action="test.concurrent").count() == threads_count * per_thread
+    assert len({e.seq for e in events}) == events.count()
+    by_stream: dict[int, list[int]] = {}
+    for e in events.order_by("stream_seq"):
+        by_stream.setdefault(e.stream, []).append(e.stream_seq)
+    assert len(by_stream) == len(actors)
+    for positions in by_stream.values():
+        assert positions == list(range(1, len(positions) + 1))
+    assert verify_chain() == (events.count(), None)
 
 
 @pytest.mark.django_db

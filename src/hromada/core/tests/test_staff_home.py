@@ -84,3 +84,90 @@ def test_citizens_get_no_panels(client: Client):
     client.force_login(UserFactory())
     assert client.get(reverse("staff_panel", args=["notifications"])).status_code == 403
     assert client.get(reverse("staff_home")).status_code == 403
+
+
+# --- permission changes take effect on the next request ------------------------------------
+@pytest.fixture
+def city_admin():
+    return staff_with_role(Role.ADMIN)
+
+
+def _with_totp(user):
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def _inline_dashboard(client: Client) -> str:
+    return client.get(reverse("staff_home") + "?panels=inline").content.decode()
+
+
+def test_revoking_a_role_hides_its_navigation_item_and_panel_on_the_next_page(
+    client: Client, city_admin
+):
+    from hromada.accounts.models import RoleAssignment
+    from hromada.accounts.services import role_assign, role_revoke
+
+    user = _with_totp(staff_with_role(Role.EXECUTOR))
+    controller = role_assign(actor=city_admin, user=user, role=Role.CONTROLLER)
+    client.force_login(user)
+    discipline = f'href="{reverse("control:discipline")}"'
+    html = _inline_dashboard(client)
+    assert discipline in html
+    assert 'id="panel-overdue-by-unit"' in html
+
+    role_revoke(actor=city_admin, assignment=RoleAssignment.objects.get(pk=controller.pk))
+
+    html = _inline_dashboard(client)
+    assert discipline not in html
+    assert 'id="panel-overdue-by-unit"' not in html
+    panel_url = reverse("staff_panel", args=["overdue-by-unit"])
+    assert client.get(panel_url).status_code == 404
+
+
+def test_a_new_role_shows_its_navigation_item_on_the_next_page(client: Client, city_admin):
+    from hromada.accounts.services import role_assign
+
+    user = _with_totp(staff_with_role(Role.EXECUTOR))
+    client.force_login(user)
+    audit = f'href="{reverse("audit_list")}"'
+    assert audit not in _inline_dashboard(client)
+
+    role_assign(actor=city_admin, user=user, role=Role.SECURITY_OFFICER)
+
+    assert audit in _inline_dashboard(client)
+
+
+def test_acting_for_a_controller_shows_their_navigation_only_while_the_substitution_runs(
+    client: Client, city_admin
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hromada.accounts.models import Substitution
+    from hromada.accounts.services import substitution_create
+
+    substitute = _with_totp(staff_with_role(Role.EXECUTOR))
+    absent = staff_with_role(Role.CONTROLLER)
+    client.force_login(substitute)
+    discipline = f'href="{reverse("control:discipline")}"'
+    assert discipline not in _inline_dashboard(client)
+
+    today = timezone.localdate()
+    substitution = substitution_create(
+        actor=city_admin, absent=absent, substitute=substitute, start=today, end=today
+    )
+    assert discipline in _inline_dashboard(client)
+
+    # The substitution is over (its last day was yesterday): the absent colleague's roles go.
+    Substitution.objects.filter(pk=substitution.pk).update(
+        start=today - timedelta(days=3), end=today - timedelta(days=1)
+    )
+    assert discipline not in _inline_dashboard(client)
+
+
+def test_the_page_being_shown_is_marked_current_in_the_navigation(staff_client):
+    url = reverse("notifications")
+    html = staff_client.get(url).content.decode()
+    assert f'href="{url}" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 1

@@ -290,3 +290,54 @@ def test_concurrent_retries_with_one_key_register_once():
     assert errors == []
     assert results == [201, 201, 201]
     assert Document.objects.count() == 1
+
+
+# --- correcting a registered card -------------------------------------------------------------
+def test_patch_corrects_the_given_card_fields(api, office):
+    document = register(office)
+    response = api(office.org.operator).patch(
+        f"/api/v1/documents/{document.pk}/",
+        {"summary": "Про ремонт даху", "pages": 4},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["summary"] == "Про ремонт даху"
+    document.refresh_from_db()
+    assert (document.pages, document.reg_index) == (4, "1")
+    event = AuditEvent.objects.get(action="documents.document.changed")
+    assert set(event.data["changed"]) == {"summary", "pages"}
+
+
+def test_patch_of_another_users_document_is_not_found(api, office):
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    stranger = person(office.org.x, Role.OPERATOR, email="operator-x@example.org")
+    document = register(office)
+    response = api(stranger).patch(
+        f"/api/v1/documents/{document.pk}/", {"summary": "Інше"}, format="json"
+    )
+    assert response.status_code == 404
+    document.refresh_from_db()
+    assert document.summary != "Інше"
+
+
+def test_patch_with_an_unknown_correspondent_is_refused(api, office):
+    document = register(office)
+    response = api(office.org.operator).patch(
+        f"/api/v1/documents/{document.pk}/", {"correspondent": 999999}, format="json"
+    )
+    assert response.status_code == 400
+    document.refresh_from_db()
+    assert document.correspondent_id == office.correspondent.pk
+
+
+def test_patch_cannot_change_the_registration_index(api, office):
+    document = register(office)
+    response = api(office.org.operator).patch(
+        f"/api/v1/documents/{document.pk}/", {"reg_index": "999", "summary": "Інше"}, format="json"
+    )
+    document.refresh_from_db()
+    assert document.reg_index == "1"
+    assert response.status_code == 200  # unknown fields are ignored; the summary changed
+    assert document.summary == "Інше"

@@ -536,3 +536,156 @@ def test_notices_about_a_personal_data_document_leave_its_summary_out(office):
     notice = Notification.objects.get(recipient=office.org.spec_d1)
     assert "покрівлі" not in notice.title + notice.body
     assert document.reg_index in notice.title
+
+
+# --- correcting a registered card -------------------------------------------------------------
+def test_correcting_a_card_changes_only_the_given_fields_and_keeps_the_index(office):
+    document = register(office)
+    services.document_update_card(
+        document_id=document.pk, actor=office.org.operator, summary="Про ремонт даху", pages=3
+    )
+    document.refresh_from_db()
+    assert (document.summary, document.pages) == ("Про ремонт даху", 3)
+    assert (document.reg_index, document.seq, document.correspondent_number) == ("1", 1, "15/3")
+
+
+def test_a_card_correction_is_audited_with_the_changed_fields_only(office):
+    document = register(office)
+    services.document_update_card(
+        document_id=document.pk,
+        actor=office.org.operator,
+        summary="Про ремонт даху",
+        doc_kind="лист",
+    )
+    event = AuditEvent.objects.get(action="documents.document.changed")
+    assert event.data == {"changed": {"summary": [document.summary, "Про ремонт даху"]}}
+    assert event.actor_id == office.org.operator.pk
+
+
+def test_a_correction_that_changes_nothing_records_nothing(office):
+    document = register(office)
+    services.document_update_card(
+        document_id=document.pk, actor=office.org.operator, summary=document.summary
+    )
+    assert not AuditEvent.objects.filter(action="documents.document.changed").exists()
+
+
+def test_a_corrected_summary_is_searchable(office):
+    document = register(office)
+    services.document_update_card(
+        document_id=document.pk, actor=office.org.operator, summary="Щодо водопостачання"
+    )
+    document.refresh_from_db()
+    assert " водопостачання " in document.search_text
+
+
+def test_the_index_and_journal_cannot_be_corrected(office):
+    document = register(office)
+    with pytest.raises(ApplicationError):
+        services.document_update_card(
+            document_id=document.pk, actor=office.org.operator, reg_index="999"
+        )
+    document.refresh_from_db()
+    assert document.reg_index == "1"
+
+
+def test_another_office_may_not_correct_a_card(office):
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    stranger = person(office.org.x, Role.OPERATOR, email="operator-x@example.org")
+    document = register(office)
+    with pytest.raises(ApplicationError):
+        services.document_update_card(document_id=document.pk, actor=stranger, summary="Інше")
+    document.refresh_from_db()
+    assert document.summary != "Інше"
+
+
+def test_a_bad_correction_is_refused_and_changes_nothing(office):
+    document = register(office)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for bad in ({"summary": "  "}, {"received_date": tomorrow}, {"access": "secret"}):
+        with pytest.raises(ApplicationError):
+            services.document_update_card(document_id=document.pk, actor=office.org.operator, **bad)
+    fresh = Document.objects.get(pk=document.pk)
+    assert (fresh.summary, fresh.received_date, fresh.access) == (
+        document.summary,
+        document.received_date,
+        document.access,
+    )
+    assert not AuditEvent.objects.filter(action="documents.document.changed").exists()
+
+
+def test_a_card_keeps_a_correspondent_struck_off_the_directory_since(office):
+    document = register(office)
+    Correspondent = type(office.correspondent)
+    Correspondent.objects.filter(pk=office.correspondent.pk).update(is_active=False)
+    services.document_update_card(document_id=document.pk, actor=office.org.operator, pages=4)
+    document.refresh_from_db()
+    assert document.pages == 4
+
+
+def test_a_journal_template_with_an_appeals_placeholder_is_refused_in_ukrainian(office):
+    with pytest.raises(ApplicationError) as exc:
+        services.journal_create(
+            actor=office.org.operator,
+            body=office.org.d,
+            kind="incoming",
+            code="D-LET",
+            name="x",
+            index_template="{letter}-{seq}",
+        )
+    assert exc.value.field == "index_template"
+    assert "{letter}" in exc.value.message
+    assert "журналах документів" in exc.value.message
+    assert not Journal.objects.filter(code="D-LET").exists()
+
+
+def test_a_journal_template_with_an_unknown_placeholder_names_it(office):
+    with pytest.raises(ApplicationError) as exc:
+        services.journal_update(
+            journal_id=office.incoming.pk,
+            actor=office.org.operator,
+            name="Вхідні D",
+            index_template="{nomer}",
+        )
+    assert "{nomer}" in exc.value.message
+    office.incoming.refresh_from_db()
+    assert office.incoming.index_template == "{seq}"
+
+
+def test_the_registering_office_manages_its_bodys_journals(office):
+    journal = services.journal_update(
+        journal_id=office.incoming.pk,
+        actor=office.org.operator,
+        name="Вхідна кореспонденція",
+        index_template="{seq}/{unit}",
+    )
+    assert (journal.name, journal.index_template) == ("Вхідна кореспонденція", "{seq}/{unit}")
+    event = AuditEvent.objects.get(action="documents.journal.changed")
+    assert set(event.data["changed"]) == {"name", "index_template"}
+
+
+def test_another_bodys_operator_may_not_change_a_journal(office):
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    stranger = person(office.org.x, Role.OPERATOR, email="operator-x@example.org")
+    with pytest.raises(ApplicationError):
+        services.journal_update(
+            journal_id=office.incoming.pk, actor=stranger, name="x", index_template="{seq}"
+        )
+
+
+def test_a_journal_with_documents_keeps_its_kind(office):
+    register(office)
+    with pytest.raises(ApplicationError):
+        services.journal_update(
+            journal_id=office.incoming.pk,
+            actor=office.org.operator,
+            name="Вхідні D",
+            index_template="{seq}",
+            kind="internal",
+        )
+    office.incoming.refresh_from_db()
+    assert office.incoming.kind == "incoming"

@@ -13,7 +13,7 @@ from hromada.control.models import Assignment, Resolution
 from hromada.core.models import AuditEvent
 from hromada.documents import services
 from hromada.documents.factories import pdf, register
-from hromada.documents.models import Correspondent, Document, FileVersion
+from hromada.documents.models import Correspondent, Document, FileVersion, Journal
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +343,155 @@ def test_a_citywide_controller_lists_restricted_documents(login, office):
     RoleAssignment.objects.create(user=citywide, role="controller", unit=None)
     html = login(citywide).get(reverse("documents:list")).content.decode()
     assert "персональними" in html
+
+
+# --- correcting a registered card -------------------------------------------------------------
+def card_post(document, **changes):
+    data = {
+        "correspondent": f"{document.correspondent.name} [#{document.correspondent_id}]",
+        "correspondent_number": document.correspondent_number,
+        "correspondent_date": document.correspondent_date.isoformat(),
+        "received_date": document.received_date.isoformat(),
+        "channel": document.channel,
+        "doc_kind": document.doc_kind,
+        "summary": document.summary,
+        "pages": str(document.pages),
+        "attachments_count": str(document.attachments_count),
+        "access": document.access,
+        "addressee": document.addressee_id or "",
+        "case_file": document.case_file_id or "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_card_edit_screen_is_filled_with_the_card(login, office):
+    document = register(office)
+    client = login(office.org.operator)
+    html = client.get(reverse("documents:edit_card", args=[document.pk])).content.decode()
+    assert document.summary in html
+    assert f"[#{office.correspondent.pk}]" in html
+    assert 'name="journal"' not in html
+
+
+def test_the_registering_office_corrects_a_card_on_its_screen(login, office):
+    document = register(office)
+    client = login(office.org.operator)
+    response = client.post(
+        reverse("documents:edit_card", args=[document.pk]),
+        card_post(document, summary="Про ремонт даху", pages="5"),
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.summary, document.pages, document.reg_index) == ("Про ремонт даху", 5, "1")
+    event = AuditEvent.objects.get(action="documents.document.changed")
+    assert set(event.data["changed"]) == {"summary", "pages"}
+
+
+def test_a_bad_card_correction_shows_the_error_and_changes_nothing(login, office):
+    document = register(office)
+    client = login(office.org.operator)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("documents:edit_card", args=[document.pk]),
+        card_post(document, received_date=tomorrow),
+    )
+    assert response.status_code == 400
+    assert "майбутньому" in response.content.decode()
+    document.refresh_from_db()
+    assert document.received_date == timezone.localdate()
+
+
+def test_the_card_edit_screen_of_another_offices_document_is_not_found(login, office):
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    stranger = person(office.org.x, Role.OPERATOR, email="operator-x@example.org")
+    document = register(office)
+    client = login(stranger)
+    url = reverse("documents:edit_card", args=[document.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, card_post(document, summary="Інше")).status_code == 404
+    document.refresh_from_db()
+    assert document.summary != "Інше"
+
+
+def test_the_card_shows_the_correction_link_to_the_registering_office_only(login, office):
+    document = register(office)
+    url = reverse("documents:detail", args=[document.pk])
+    edit = reverse("documents:edit_card", args=[document.pk])
+    assert edit in login(office.org.operator).get(url).content.decode()
+    assert edit not in login(office.org.head_d).get(url).content.decode()
+
+
+# --- journals ----------------------------------------------------------------------------------
+def journal_post(office, **changes):
+    data = {
+        "body": office.org.d.pk,
+        "kind": "internal",
+        "code": "D-MEMO",
+        "name": "Доповідні записки D",
+        "index_template": "{seq}/{unit}",
+        "doc_kind": "доповідна записка",
+        "order": "5",
+        "is_active": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_registering_office_sees_its_journals(login, office):
+    html = login(office.org.operator).get(reverse("documents:journals")).content.decode()
+    assert "D-IN" in html
+    assert "01-15/{seq}" in html
+
+
+def test_a_journal_is_created_on_the_staff_screen(login, office):
+    client = login(office.org.operator)
+    response = client.post(reverse("documents:journal_create"), journal_post(office))
+    assert response.status_code == 302
+    journal = Journal.objects.get(code="D-MEMO")
+    assert (journal.kind, journal.body_id, journal.index_template) == (
+        "internal",
+        office.org.d.pk,
+        "{seq}/{unit}",
+    )
+    assert AuditEvent.objects.filter(action="documents.journal.created").exists()
+
+
+def test_a_bad_template_is_shown_in_ukrainian_and_nothing_is_created(login, office):
+    client = login(office.org.operator)
+    response = client.post(
+        reverse("documents:journal_create"), journal_post(office, index_template="{nomer}/{seq}")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Невідоме поле «{nomer}»" in html
+    # Only what a document journal fills is offered, not the appeals' {letter}.
+    assert "{letter}" not in html
+    assert not Journal.objects.filter(code="D-MEMO").exists()
+
+
+def test_a_journal_is_closed_on_the_staff_screen(login, office):
+    client = login(office.org.operator)
+    data = journal_post(office, kind="incoming", name="Вхідні D", index_template="{seq}")
+    del data["is_active"]
+    response = client.post(reverse("documents:journal_edit", args=[office.incoming.pk]), data)
+    assert response.status_code == 302
+    office.incoming.refresh_from_db()
+    assert (office.incoming.is_active, office.incoming.code) == (False, "D-IN")
+
+
+def test_another_bodys_journal_is_not_found(login, office):
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    stranger = person(office.org.x, Role.OPERATOR, email="operator-x@example.org")
+    client = login(stranger)
+    assert (
+        client.get(reverse("documents:journal_edit", args=[office.incoming.pk])).status_code == 404
+    )
+
+
+def test_an_executor_may_not_open_the_journals(login, office):
+    assert login(office.org.spec_d).get(reverse("documents:journals")).status_code == 403

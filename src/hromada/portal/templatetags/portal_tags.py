@@ -1,14 +1,17 @@
-"""Template filters of the portal: highlighted search snippets."""
+"""Template tags of the portal: highlighted search snippets, the polls block of the home."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hromada.portal.search import highlight_terms
+from hromada.portal.selectors import polls_for_home
 
 register = template.Library()
 
@@ -22,3 +25,9 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         return mark_safe(escaped)  # noqa: S308 - escaped above
     pattern = re.compile(r"(?<!\w)(" + "|".join(stems) + r")(\w*)", re.IGNORECASE)
     return mark_safe(pattern.sub(r"<mark>\1\2</mark>", escaped))  # noqa: S308 - escaped above
+
+
+@register.inclusion_tag("portal/polls/_home_block.html")
+def portal_polls() -> dict[str, Any]:
+    """Render the open polls' block of the portal home (question and a link: no form)."""
+    return {"polls": polls_for_home(now=timezone.now())}

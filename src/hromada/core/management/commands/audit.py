@@ -27,7 +27,7 @@ from hromada.core.audit import (
     csv_row,
     day_range,
     iter_events,
-    verify_chain,
+    verify_streams,
 )
 from hromada.core.models import AuditEvent
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,export}")
         sub.add_parser(
             "verify",
-            help="Check every event's hash and link; report the first broken link.",
+            help="Check every event's hash and link; report each stream's first broken link.",
         )
         export = sub.add_parser("export", help="Write events to a CSV file (UTF-8 with BOM).")
         export.add_argument("--since", type=str, help="First day, YYYY-MM-DD (inclusive).")
@@ -70,14 +70,27 @@ class Command(BaseCommand):
             self.export(options)
 
     def verify(self) -> None:
-        checked, broken = verify_chain()
-        if broken is not None:
-            self.stderr.write(f"BROKEN at event #{broken.seq}: {broken.reason}")
-            self.stderr.write(f"{checked} events verified before the break.")
+        reports = verify_streams()
+        checked = sum(r.checked for r in reports)
+        broken = [r for r in reports if r.broken is not None]
+        if broken:
+            first = broken[0].broken
+            assert first is not None
+            self.stderr.write(f"BROKEN at event #{first.seq}: {first.reason}")
+            # Every stream is its own chain: name the first break of each broken one.
+            for report in broken:
+                b = report.broken
+                assert b is not None
+                found = f" (event No. {b.event_seq})" if b.event_seq is not None else ""
+                self.stderr.write(f"stream {report.stream}: BROKEN at #{b.seq}{found}: {b.reason}")
+            self.stderr.write(f"{checked} events verified before the breaks.")
             sys.exit(1)
         seq, digest = chain_head()
         self.stdout.write(f"OK: {checked} events verified")
         self.stdout.write(f"Chain head: #{seq} {digest}")
+        for report in reports:
+            if report.head_seq:
+                self.stdout.write(f"stream {report.stream}: #{report.head_seq} {report.head_hash}")
 
     def export(self, options: dict[str, Any]) -> None:
         since_day = _date(options["since"]) if options.get("since") else None

@@ -1,0 +1,282 @@
+"""Reads of the staff workspace for appeals: the queue, clocks, the card, earlier appeals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from hromada.accounts.models import OrgUnit
+from hromada.accounts.permissions import grants_of
+from hromada.accounts.roles import Role
+from hromada.appeals import selectors, terms
+from hromada.appeals.models import Appeal, AppealLink, AppealsJournal, AppealTopic, MassGroup
+from hromada.core.classifiers import classifier_items
+
+CLASSIFIER = "858"
+M = TypeVar("M", bound=Model)
+
+
+def due_soon_days() -> int:
+    """Days before the due date an appeal counts as "due soon" in the queue."""
+    return int(settings.HROMADA_APPEALS_DUE_SOON_DAYS)
+
+
+# --- clocks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The statutory clocks of one appeal as of a day (shown on the card and in queues)."""
+
+    due_date: date | None
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+    forward_by: date | None
+    forward_days_left: int | None
+    return_by: date | None
+    return_days_left: int | None
+    latest: date | None
+    extended: bool
+
+    @property
+    def forward_late(self) -> bool:
+        return self.forward_days_left is not None and self.forward_days_left < 0
+
+    @property
+    def return_late(self) -> bool:
+        return self.return_days_left is not None and self.return_days_left < 0
+
+
+def clocks(appeal: Appeal, today: date | None = None) -> Clocks:
+    """Return an appeal's clocks: due date, days left, 5-day forward, 10-day return, 45 max."""
+    today = today or timezone.localdate()
+    reg = appeal.reg_date
+    running = appeal.is_open and appeal.due_date is not None
+    due = appeal.due_date if running else None
+    days_left = (due - today).days if due else None
+    early = appeal.state == Appeal.State.REGISTERED and reg is not None
+    forward = terms.forward_by(reg) if early and reg else None
+    back = terms.return_by(reg) if early and reg else None
+    return Clocks(
+        due_date=due,
+        days_left=days_left,
+        overdue=days_left is not None and days_left < 0,
+        due_soon=days_left is not None and 0 <= days_left <= due_soon_days(),
+        forward_by=forward,
+        forward_days_left=(forward - today).days if forward else None,
+        return_by=back,
+        return_days_left=(back - today).days if back else None,
+        latest=terms.latest_due_date(reg) if reg and running else None,
+        extended=bool(
+            appeal.first_due_date and appeal.due_date and appeal.due_date > appeal.first_due_date
+        ),
+    )
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue is narrowed to (every part optional)."""
+
+    state: str = ""
+    unit_id: int | None = None
+    topic: str = ""
+    channel: str = ""
+    due_from: date | None = None
+    due_to: date | None = None
+    clock: str = ""  # "overdue" | "due_soon"
+    priority: bool = False
+    mass_group_id: int | None = None
+    query: str = ""
+
+
+OPEN_VALUES = "open"
+
+
+def queue(*, user: Any, criteria: QueueFilter, today: date | None = None) -> QuerySet[Appeal]:
+    """The registered appeals the user may see, filtered; benefit holders first, then due date."""
+    today = today or timezone.localdate()
+    qs = selectors.visible_appeals(user).exclude(
+        state__in=[Appeal.State.DRAFT, Appeal.State.DISCARDED]
+    )
+    c = criteria
+    if c.state == OPEN_VALUES:
+        qs = qs.filter(state__in=Appeal.OPEN_STATES)
+    elif c.state:
+        qs = qs.filter(state=c.state)
+    if c.unit_id is not None:
+        qs = qs.filter(unit_id=c.unit_id)
+    if c.topic:
+        qs = qs.filter(pk__in=AppealTopic.objects.filter(code=c.topic).values("appeal_id"))
+    if c.channel:
+        qs = qs.filter(channel=c.channel)
+    if c.due_from is not None:
+        qs = qs.filter(due_date__gte=c.due_from)
+    if c.due_to is not None:
+        qs = qs.filter(due_date__lte=c.due_to)
+    if c.clock == "overdue":
+        qs = qs.filter(state__in=Appeal.OPEN_STATES, due_date__lt=today)
+    elif c.clock == "due_soon":
+        qs = qs.filter(
+            state__in=Appeal.OPEN_STATES,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=due_soon_days()),
+        )
+    if c.priority:
+        qs = qs.filter(priority=True)
+    if c.mass_group_id is not None:
+        qs = qs.filter(mass_group_id=c.mass_group_id)
+    if c.query.strip():
+        text = c.query.strip()[:100]
+        key = " ".join(text.casefold().replace("’", "'").replace("ʼ", "'").split())
+        condition = Q(reg_index__iexact=text) | Q(person_key__startswith=key)
+        digits = selectors.phone_digits(text)
+        if len(digits) >= 9:
+            condition |= Q(phone_digits=digits)
+        qs = qs.filter(condition)
+    return (
+        qs.select_related("unit", "mass_group")
+        .prefetch_related(
+            Prefetch("topics", queryset=AppealTopic.objects.order_by("-is_main", "pk"))
+        )
+        .order_by("-priority", "due_date", "-reg_date", "-pk")
+    )
+
+
+def queue_page(qs: QuerySet[M], *, page: int, size: int) -> tuple[list[M], bool]:
+    """One page of the queue without counting it: rows and whether a next page exists."""
+    page = max(1, page)
+    start = (page - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def queue_units(user: Any) -> QuerySet[OrgUnit]:
+    """The bodies whose appeals the user may filter the queue by (bodies with a journal)."""
+    return (
+        OrgUnit.objects.filter(
+            pk__in=AppealsJournal.objects.values("body_id"),
+        )
+        .filter(pk__in=selectors.visible_appeals(user).values("unit_id"))
+        .order_by("name")
+    )
+
+
+def mass_groups(user: Any) -> QuerySet[MassGroup]:
+    """Mass groups that hold at least one appeal the user may see, newest first."""
+    visible = selectors.visible_appeals(user).filter(mass_group__isnull=False)
+    return (
+        MassGroup.objects.filter(pk__in=visible.values("mass_group_id"))
+        .select_related("unit")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- registration -------------------------------------------------------------------------
+
+
+def registration_bodies(user: Any) -> list[OrgUnit]:
+    """The bodies in whose appeals journal the user may register (operators' scope)."""
+    operator = [g for g in grants_of(user) if g.role == Role.OPERATOR]
+    if not operator:
+        return []
+    if any(g.unit_path is None for g in operator):
+        bodies = list(
+            OrgUnit.objects.filter(pk__in=AppealsJournal.objects.values("body_id")).order_by("name")
+        )
+        default = selectors.default_body()
+        if default not in bodies:
+            bodies.insert(0, default)
+        return bodies
+    units = OrgUnit.objects.filter(path__in=[g.unit_path for g in operator]).order_by("path")
+    found: dict[int, OrgUnit] = {}
+    for unit in units:
+        body = selectors.body_of(unit)
+        if user.has_perm("appeals.register", body):
+            found.setdefault(body.pk, body)
+        elif user.has_perm("appeals.register", unit):
+            found.setdefault(unit.pk, unit)
+    return list(found.values())
+
+
+def earlier_for_operator(
+    *, user: Any, surname: str, given_name: str, patronymic: str = "", phone: str = ""
+) -> list[Appeal]:
+    """The caller's earlier appeals the operator may see (by full name or phone), newest first."""
+    found = list(
+        selectors.earlier_appeals(
+            surname=surname, given_name=given_name, patronymic=patronymic, phone=phone
+        )
+    )
+    if not found:
+        return []
+    visible = set(
+        selectors.visible_appeals(user)
+        .filter(pk__in=[a.pk for a in found])
+        .values_list("pk", flat=True)
+    )
+    return [a for a in found if a.pk in visible]
+
+
+# --- the card -----------------------------------------------------------------------------
+
+
+@dataclass
+class CardLinks:
+    """An appeal's links both ways, with the linked appeals' answers (for the clerk)."""
+
+    outgoing: list[AppealLink] = field(default_factory=list)
+    incoming: list[AppealLink] = field(default_factory=list)
+
+
+def appeal_for_card(appeal_id: int) -> Appeal | None:
+    """Load an appeal with what its card shows (topics, files, events, extensions, answers)."""
+    return (
+        Appeal.objects.select_related(
+            "unit", "journal", "registered_by", "addressee", "applicant", "mass_group"
+        )
+        .prefetch_related(
+            Prefetch("topics", queryset=AppealTopic.objects.order_by("-is_main", "pk")),
+            "files",
+            "events__actor",
+            "extensions__decided_by",
+            "answers",
+        )
+        .filter(pk=appeal_id)
+        .first()
+    )
+
+
+def card_links(appeal: Appeal) -> CardLinks:
+    """The appeal's links with the linked appeals and their answers."""
+    related = ("to_appeal", "from_appeal")
+    answers = Prefetch("to_appeal__answers")
+    return CardLinks(
+        outgoing=list(
+            appeal.links_from.select_related(*related).prefetch_related(answers).order_by("pk")
+        ),
+        incoming=list(appeal.links_to.select_related(*related).order_by("pk")),
+    )
+
+
+def drafts(user: Any) -> QuerySet[Appeal]:
+    """Drafts waiting for an operator (mailbox, unconfirmed web form), oldest first."""
+    return (
+        selectors.visible_appeals(user)
+        .filter(state=Appeal.State.DRAFT)
+        .select_related("unit")
+        .order_by("created_at", "pk")
+    )
+
+
+def classifier_labels(section: str | None = None) -> dict[str, str]:
+    """Return {code: label} of classifier 858 (one section, or all: codes are unique)."""
+    return dict(classifier_items(CLASSIFIER, section).values_list("code", "label"))

@@ -1,0 +1,120 @@
+"""ORM queries compiled once per process and run again with new parameters.
+
+Django compiles a queryset to SQL every time it is evaluated. For the few queries that
+every signed-in request runs (the session, the user's roles) the compilation costs
+several times what the database does: on the benchmark machine compiling the roles query
+took ≈ 2 ms, running it ≈ 0.1 ms. :class:`PreparedQuery` builds the queryset once per
+database alias with placeholder values, records which SQL parameter stands for which
+placeholder, and from then on sends the same SQL through a cursor with the new values.
+
+The queryset stays the single description of the query (table and column names,
+conditions such as ``Substitution.objects.current()``); only its compilation is cached.
+Use it for small, hot, read-only queries whose shape never depends on the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+# How a runtime value becomes an SQL parameter: as it is, or as the backend adapts dates.
+_AS_IS, _DATE, _DATETIME = "as-is", "date", "datetime"
+
+
+class PreparedQuery:
+    """A queryset compiled once per database alias; :meth:`rows` runs it with new values.
+
+    ``build(**values)`` returns the queryset for the given values; it is called once per
+    alias with ``placeholders`` (distinctive values that cannot occur among the other
+    parameters: e.g. a negative id, a date in 1901).
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **placeholders: Any) -> None:
+        self._build = build
+        self._placeholders = placeholders
+        self._compiled: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        # Per alias, for a query of model instances: the model, its loaded field names
+        # and the database converters of each column (what ModelIterable applies).
+        self._model_info: dict[str, tuple[type[Model], list[str], list[tuple[Any, Any]]]] = {}
+
+    def sql(self, using: str = "default") -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Return the SQL and, per parameter, (placeholder name, how to adapt its value)."""
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compile(using)
+            self._compiled[using] = compiled
+        return compiled
+
+    def _compile(self, using: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        ops = connections[using].ops
+        queryset = self._build(**self._placeholders)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        klass_info = compiler.klass_info
+        if klass_info is not None and not klass_info.get("related_klass_infos"):
+            columns = [s[0] for s in compiler.select]
+            converters = [
+                (c, [*ops.get_db_converters(c), *c.get_db_converters(connections[using])])
+                for c in columns
+            ]
+            self._model_info[using] = (
+                klass_info["model"],
+                [c.target.attname for c in columns],
+                converters,
+            )
+        slots: list[tuple[str, str]] = []
+        for param in params:
+            for name, value in self._placeholders.items():
+                kind = _match(param, value, ops)
+                if kind is not None:
+                    slots.append((name, kind))
+                    break
+            else:
+                raise ImproperlyConfigured(
+                    f"PreparedQuery: the SQL parameter {param!r} is none of the placeholders"
+                )
+        return sql, tuple(slots)
+
+    def rows(self, using: str = "default", **values: Any) -> Sequence[tuple[Any, ...]]:
+        """Run the query with these values; return the raw rows (backend types)."""
+        sql, slots = self.sql(using)
+        ops = connections[using].ops
+        params = [_adapt(values[name], kind, ops) for name, kind in slots]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
+
+    def instances(self, using: str = "default", **values: Any) -> list[Any]:
+        """Run a query of model instances (no select_related) and return the instances."""
+        rows = self.rows(using, **values)
+        model, names, converters = self._model_info[using]
+        connection = connections[using]
+        objects = []
+        for raw in rows:
+            row = list(raw)
+            for i, (column, convs) in enumerate(converters):
+                for convert in convs:
+                    row[i] = convert(row[i], column, connection)
+            objects.append(model.from_db(using, names, row))
+        return objects
+
+
+def _match(param: Any, value: Any, ops: Any) -> str | None:
+    if isinstance(value, datetime):
+        return _DATETIME if param in (value, ops.adapt_datetimefield_value(value)) else None
+    if isinstance(value, date):
+        return _DATE if param in (value, ops.adapt_datefield_value(value)) else None
+    return _AS_IS if type(param) is type(value) and param == value else None
+
+
+def _adapt(value: Any, kind: str, ops: Any) -> Any:
+    if kind == _DATETIME:
+        return ops.adapt_datetimefield_value(value)
+    if kind == _DATE:
+        return ops.adapt_datefield_value(value)
+    return value
