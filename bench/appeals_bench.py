@@ -87,13 +87,13 @@ def _column_sql(field: Any, given: dict[str, str]) -> str:
     if isinstance(field, models.BooleanField):
         return "true" if field.default is True else "false"
     if isinstance(field, (models.IntegerField, models.BigIntegerField)):
-        default = field.default if isinstance(field.default, int) else 0
-        return str(default)
+        number = field.default if isinstance(field.default, int) else 0
+        return str(number)
     if isinstance(field, models.DateTimeField):
         return "now()"
     if isinstance(field, (models.CharField, models.TextField)):
-        default = field.default if isinstance(field.default, str) else ""
-        return "'" + default.replace("'", "''") + "'"
+        text = field.default if isinstance(field.default, str) else ""
+        return "'" + text.replace("'", "''") + "'"
     raise RuntimeError(f"appeals_bench: no value for {field.column}")
 
 
@@ -193,7 +193,7 @@ def _generate(n: int, *, reuse: bool = False) -> dict[str, Any]:
     columns = ", ".join(f'"{f.column}"' for f in fields)
     # `%` is psycopg's placeholder mark: the modulo operator is written `%%`.
     values = ", ".join(_column_sql(f, given) for f in fields).replace(" % ", " %% ")
-    params = {
+    params: dict[str, Any] = {
         "today": today,
         "channels": CHANNELS,
         "surnames": SURNAMES,
@@ -279,16 +279,35 @@ def _generate(n: int, *, reuse: bool = False) -> dict[str, Any]:
     }
 
 
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
 def _timed(fn: Any, runs: int) -> dict[str, float]:
-    samples = []
+    """Wall time per call, and this process's CPU time per call (Python: view, ORM, template).
+
+    On a machine shared with other work the wall time stretches with the load average; the
+    CPU time does much less, and with the SQL time it is what the call costs on a quiet one.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    samples, cpu, sql = [], [], []
     for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+        with CaptureQueriesContext(connection) as queries:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            fn()
+            samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
     return {
         "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+        "p95_ms": round(_p95(samples), 1),
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
+        "cpu_p95_ms": round(_p95(cpu), 1),
+        "sql_p95_ms": round(_p95(sql), 1),
+        "queries": len(queries.captured_queries),
     }
 
 
@@ -318,7 +337,26 @@ def _queue(info: dict[str, Any], runs: int) -> dict[str, Any]:
         return {"skipped": f"/staff/appeals/ answered {first.status_code}"}
     for f in filters:
         key = "&".join(f"{k}={v}" for k, v in f.items()) or "(no filter)"
-        out[key] = _timed(lambda f=f: client.get("/staff/appeals/", f), runs)  # type: ignore[misc]
+        out[key] = _timed(lambda f=f: client.get("/staff/appeals/", f), runs)
+    # An executor sees only the appeals assigned to them (the visibility subqueries decide).
+    from django.db.models import Count
+
+    from hromada.control.models import Assignment
+
+    top = (
+        Assignment.objects.values_list("executor_id").annotate(n=Count("id")).order_by("-n").first()
+    )
+    busiest = User.objects.get(pk=top[0]) if top else None
+    if busiest is not None:
+        executor = Client(HTTP_HOST="127.0.0.1")
+        executor.force_login(busiest)
+        for f in ({}, {"state": "in_work"}):
+            key = "executor: " + ("&".join(f"{k}={v}" for k, v in f.items()) or "(no filter)")
+            page = executor.get("/staff/appeals/", f)
+            if page.status_code != 200:
+                out[key] = {"skipped": f"answered {page.status_code}"}
+                continue
+            out[key] = _timed(lambda f=f: executor.get("/staff/appeals/", f), runs)
     return out
 
 
@@ -420,9 +458,11 @@ def _registration(info: dict[str, Any], operators: int, per_operator: int) -> di
     total = operators * per_operator
     # The journal is gapless: the new numbers follow the last one given before, one by one.
     seqs = sorted(
-        Appeal.objects.filter(
+        seq
+        for seq in Appeal.objects.filter(
             journal_id=info["journal"], year=year, seq__gt=last_before
         ).values_list("seq", flat=True)
+        if seq is not None
     )
     after = Appeal.objects.filter(journal_id=info["journal"]).count()
     return {

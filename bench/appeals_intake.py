@@ -248,16 +248,16 @@ def main() -> int:
         for n in range(args.rounds):
             measured: dict[str, Any] = {}
             for path, auth in targets:
-                common = {
+                common: dict[str, Any] = {
                     "script": script,
                     "token": auth,
                     "connections": args.connections,
                     "threads": args.threads,
                 }
-                wrk(base + path, seconds=args.warmup, **common)  # type: ignore[arg-type]
+                wrk(base + path, seconds=args.warmup, **common)
                 load = os.getloadavg()[0]
                 log(f"round {n + 1}: measuring {path} for {args.seconds} s")
-                m = wrk(base + path, seconds=args.seconds, **common)  # type: ignore[arg-type]
+                m: dict[str, Any] = wrk(base + path, seconds=args.seconds, **common)
                 m["load_average"] = [round(load, 1), round(os.getloadavg()[0], 1)]
                 measured[path] = m
             ceiling = measured["/bench/insert/"]["rps"]

@@ -1,17 +1,31 @@
 """Benchmark of the portal's editorial content: demo load time, page throughput, search.
 
-    .venv/bin/python bench/content_bench.py                             # SQLite (temp dir)
-    scripts/with-postgres.sh .venv/bin/python bench/content_bench.py    # PostgreSQL
+    .venv/bin/python bench/content_bench.py                                        # SQLite
+    scripts/with-postgres.sh .venv/bin/python bench/content_bench.py               # PostgreSQL
+    scripts/with-postgres.sh .venv/bin/python bench/content_bench.py --scale 10    # 54,000
+    scripts/with-postgres.sh .venv/bin/python bench/content_bench.py --explain     # + plans
 
-Migrates, loads the demo city and the demo website (20 sections, 5,400 materials; the
-load time is reported) unless there, then in this process, through Django's full request
-cycle (middleware included, test client, no network) loads the home, the sections index,
-a section, a filtered section page, a material page and a section's RSS feed --repeat
-times each as an anonymous visitor and reports their throughput as a ratio to the ceiling
-view (budget ≥ 0.5 for pages) and the page cache's hit ratio (X-Portal-Cache); then runs
---queries material searches (words in other grammatical cases) with the portal stamp
-renewed before each (no cached page) and reports p50/p95. Results go to
-bench/results/content-<db>.json.
+Migrates, loads the demo city and the demo website (20 sections, 5,400 materials × --scale;
+the load time is reported) unless there, runs ANALYZE on PostgreSQL (what autovacuum does
+after a bulk load), then in this process, through Django's full request cycle (middleware
+included, test client, no network):
+
+- loads the home, the sections index, a section, a filtered section page, a material page
+  and a section's RSS feed --repeat times each as an anonymous visitor and reports their
+  throughput as a ratio to the ceiling view (budget ≥ 0.5 for pages) and the page cache's
+  hit ratio (X-Portal-Cache);
+- the uncached time (portal stamp renewed before each request: the first visitor after a
+  publication) and SQL query count of the home, sections index, section, filtered section
+  and material pages;
+- --queries material searches (words in other grammatical cases, a typo, hostile input)
+  with the portal stamp renewed before each (no cached page; ``site_pages_changed``, which
+  also drops this process's memo of the stamp): p50/p95 of the whole request
+  (`/search/?type=materials`, server time; budget p95 ≤ 50 ms) and of the search provider
+  alone (the materials query and its rendering);
+- with --explain, EXPLAIN ANALYZE (PostgreSQL) or EXPLAIN QUERY PLAN (SQLite) of the
+  provider's queries for each search.
+
+Results go to bench/results/content-<db>-x<scale>.json.
 """
 
 from __future__ import annotations
@@ -25,9 +39,20 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCHES = ["будинку", "покрівлі", "петицією", "засіданні виконкому", "закупівлі ліків", "ЦНАП"]
+SEARCHES = [
+    "будинку",
+    "покрівлі",
+    "петицією",
+    "засіданні виконкому",
+    "закупівлі ліків",
+    "ЦНАП",
+    "бюджету",
+    "ремонтт",  # a typo
+    "'\"; drop table materials -- OR 1=1 & | !",
+]
 CACHE_COUNTS: dict[str, int] = {"hit": 0, "miss": 0}
 
 
@@ -46,12 +71,13 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_data() -> dict[str, Any]:
+def ensure_data(scale: int) -> dict[str, Any]:
     from django.core.management import call_command
+    from django.db import connection
 
     from hromada.accounts.demo import load_demo
     from hromada.accounts.models import OrgUnit
-    from hromada.content.demo import load_demo_content
+    from hromada.content.demo import DEMO_MATERIALS, load_demo_content
     from hromada.content.models import MaterialPage
 
     call_command("migrate", verbosity=0)
@@ -59,10 +85,14 @@ def ensure_data() -> dict[str, Any]:
     if not OrgUnit.objects.filter(code="VK").exists():
         load_demo()
     started = time.monotonic()
-    message = load_demo_content()
+    message = load_demo_content(materials=DEMO_MATERIALS * scale)
+    loaded = round(time.monotonic() - started, 1) if message else None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "materials": MaterialPage.objects.live().count(),
-        "load_seconds": round(time.monotonic() - started, 1) if message else None,
+        "load_seconds": loaded,
         "loader": message,
     }
 
@@ -86,29 +116,61 @@ def percentiles(times: list[float]) -> dict[str, float]:
     }
 
 
+def explain(queries: list[str]) -> dict[str, list[str]]:
+    """Return the plans of the search provider's queries for each search."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hromada.content.selectors import materials_search
+
+    plans: dict[str, list[str]] = {}
+    for q in queries:
+        with CaptureQueriesContext(connection) as ctx:
+            materials_search(q, limit=20)
+        lines: list[str] = []
+        for captured in ctx.captured_queries:
+            sql = captured["sql"]
+            lines.append(f"-- {sql}")
+            prefix = (
+                "EXPLAIN (ANALYZE, BUFFERS) "
+                if connection.vendor == "postgresql"
+                else "EXPLAIN QUERY PLAN "
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + sql)
+                lines.extend(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+        plans[q] = lines
+    return plans
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--queries", type=int, default=120)
+    parser.add_argument("--scale", type=int, default=1, help="materials = 5,400 × scale")
+    parser.add_argument("--explain", action="store_true", help="print the search plans")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, RequestFactory
+    from django.test.utils import CaptureQueriesContext
 
+    from hromada.content.cache import site_pages_changed
     from hromada.content.models import MaterialPage, SectionPage
-    from hromada.portal.cache import portal_changed
+    from hromada.content.search import search_materials
 
-    data = ensure_data()
+    data = ensure_data(args.scale)
     client = Client()
     section = SectionPage.objects.get(slug="podii")
     material = MaterialPage.objects.live().order_by("-date", "-pk").first()
     assert material is not None
+    filtered = f"{section.url}?kind=news&page=3"
     pages: dict[str, float | None] = {
         "/bench/ceiling/": None,
         "/": 0.5,
         "/sections/": 0.5,
         section.url: 0.5,
-        f"{section.url}?kind=news&page=3": 0.5,
+        filtered: 0.5,
         material.url: 0.5,
         f"{section.url}rss/": None,
     }
@@ -131,35 +193,54 @@ def main() -> int:
                 "ok": budget is None or ratio >= budget,
             }
         )
-    # Uncached: what the first visitor after a publication waits for.
+    served = CACHE_COUNTS["hit"] + CACHE_COUNTS["miss"]
+    hit_ratio = round(CACHE_COUNTS["hit"] / served, 3) if served else None
+    page_cache = {**CACHE_COUNTS, "hit_ratio": hit_ratio}
+    # Uncached: what the first visitor after a publication waits for, and its queries.
     uncached: dict[str, dict[str, float]] = {}
-    for url in ["/", section.url, material.url]:
+    for url in ["/", "/sections/", section.url, filtered, material.url]:
         times = []
         for _ in range(30):
-            portal_changed()
+            site_pages_changed()
             times.append(timed(client, url))
-        uncached[url] = percentiles(times)
-    search = []
+        site_pages_changed()
+        with CaptureQueriesContext(connection) as ctx:
+            timed(client, url)
+        uncached[url] = {**percentiles(times), "queries": len(ctx.captured_queries)}
+    search: list[float] = []
+    provider: list[float] = []
+    totals: dict[str, int] = {}
     timed(client, "/search/?q=будинок")
     for i in range(args.queries):
-        portal_changed()
-        search.append(timed(client, f"/search/?q={SEARCHES[i % len(SEARCHES)]}&type=materials"))
-    served = CACHE_COUNTS["hit"] + CACHE_COUNTS["miss"]
-    report = {
+        q = SEARCHES[i % len(SEARCHES)]
+        site_pages_changed()
+        search.append(timed(client, f"/search/?q={quote(q)}&type=materials"))
+        started = time.perf_counter()
+        hits = search_materials(RequestFactory().get("/search/"), q, 20)
+        provider.append(time.perf_counter() - started)
+        totals[q] = hits.total
+    long_query = "будинку " * 1300  # ≈ 10 KB
+    site_pages_changed()
+    timed(client, f"/search/?q={quote(long_query)}&type=materials")
+    report: dict[str, Any] = {
         "database": connection.vendor,
+        "scale": args.scale,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average": os.getloadavg(),
         "data": data,
         "pages": rows,
+        "page_cache": page_cache,
         "uncached": uncached,
-        "search_materials": percentiles(search),
-        "page_cache": {
-            **CACHE_COUNTS,
-            "hit_ratio": round(CACHE_COUNTS["hit"] / served, 3) if served else None,
-        },
+        "search_materials_request": percentiles(search),
+        "search_materials_provider": percentiles(provider),
+        "search_totals": totals,
     }
+    if args.explain:
+        report["plans"] = explain(SEARCHES)
     print(json.dumps(report, ensure_ascii=False, indent=1))
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"content-{connection.vendor}.json").write_text(
+    (out / f"content-{connection.vendor}-x{args.scale}.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1)
     )
     return 0

@@ -153,3 +153,38 @@ def test_a_signed_in_person_gets_their_profile_language_until_they_switch(
     assert "Змінити пароль" not in html
     _switch(client, "uk")
     assert "Змінити пароль" in client.get("/cabinet/").content.decode()
+
+
+@pytest.mark.django_db
+def test_appeal_form_is_in_english_after_switching(client: Client) -> None:
+    from hromada.appeals.tests.conftest import ensure_classifiers
+    from hromada.control.factories import make_org
+
+    ensure_classifiers()
+    make_org()
+    _switch(client, "en")
+    html = client.get("/appeals/new/").content.decode()
+    assert "About you" in html
+    assert "Send appeal" in html
+    assert "Municipal services" in html  # the plain-language topics
+    assert "Надіслати звернення" not in html
+
+
+@pytest.mark.django_db
+def test_appeal_form_explains_a_missing_surname_in_english(
+    client: Client, settings: SettingsWrapper
+) -> None:
+    from hromada.appeals.public_forms import form_token
+    from hromada.appeals.tests.conftest import ensure_classifiers
+    from hromada.control.factories import make_org
+
+    settings.HROMADA_APPEALS_MIN_FILL_SECONDS = 0
+    ensure_classifiers()
+    make_org()
+    _switch(client, "en")
+    response = client.post(
+        "/appeals/new/",
+        {"surname": "", "given_name": "Olena", "text": "Street light", "started": form_token()},
+    )
+    assert response.status_code == 400
+    assert "Enter your surname." in response.content.decode()

@@ -409,10 +409,11 @@ class DemoLogin:
     unit: str | None
     title: str
     scope: str | None  # unit code of the role, None: the whole city
+    mailbox: str = ""  # the e-mail's local part when not the role's name (a second login)
 
     @property
     def email(self) -> str:
-        return f"{self.role.replace('_', '-')}@{DEMO_LOGIN_DOMAIN}"
+        return f"{self.mailbox or self.role.replace('_', '-')}@{DEMO_LOGIN_DOMAIN}"
 
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
@@ -437,6 +438,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         Role.EDITOR, "Олійник", "Дмитро", "Юрійович", "VK-INF", "провідний спеціаліст", None
+    ),
+    # A department's editor (the city-wide editor above is the press office): writes in the
+    # section "Освіта і наука" and submits for the press office's approval (docs/content.md).
+    DemoLogin(
+        Role.EDITOR, "Гнатюк", "Олена", "Миколаївна", "VK-UOS", "головний спеціаліст",
+        "VK-UOS", mailbox="section-editor",
     ),
     DemoLogin(
         Role.MODERATOR, "Лисенко", "Тетяна", "Володимирівна", "VK-VP", "головний спеціаліст",

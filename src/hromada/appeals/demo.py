@@ -589,7 +589,11 @@ def _appeals(
             sign=sign,
             summary=summary[:500],
             text=text,
-            priority=bool(category) and category not in services.NON_PRIORITY_CATEGORIES,
+            # Benefit holders come first — unless there is nothing to consider.
+            priority=bool(category)
+            and not anonymous
+            and sign != Appeal.Sign.DUPLICATE
+            and category not in services.NON_PRIORITY_CATEGORIES,
             mass_group=mass,
             needs_study=needs_study,
             due_date=due,

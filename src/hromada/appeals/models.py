@@ -18,6 +18,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -326,12 +327,28 @@ class Appeal(TimeStampedModel):
         indexes = [
             models.Index(fields=["-reg_date", "-seq", "-id"], name="appeals_newest_first"),
             models.Index(fields=["unit", "state", "due_date"], name="appeals_unit_queue"),
-            models.Index(fields=["state", "priority", "due_date"], name="appeals_queue"),
+            # The queue's order (benefit holders first, then the term, newest, id): a page of
+            # the queue reads the first rows of one of these two indexes instead of sorting
+            # every visible appeal (bench/appeals_bench.py; docs/BENCHMARKS.md).
+            models.Index(
+                fields=["-priority", "due_date", "-reg_date", "-id"], name="appeals_queue_order"
+            ),
+            models.Index(
+                fields=["state", "-priority", "due_date", "-reg_date", "-id"],
+                name="appeals_state_queue",
+            ),
             models.Index(fields=["person_key", "-reg_date"], name="appeals_person"),
             models.Index(fields=["phone_digits", "-reg_date"], name="appeals_phone"),
             models.Index(fields=["applicant", "-reg_date"], name="appeals_applicant"),
             models.Index(fields=["addressee", "state"], name="appeals_addressee"),
             models.Index(fields=["reg_index"], name="appeals_reg_index"),
+            # The queue's search box: index case-insensitively, surname prefix (LIKE 'x%').
+            models.Index(Upper("reg_index"), name="appeals_reg_index_upper"),
+            models.Index(
+                fields=["person_key"],
+                opclasses=["varchar_pattern_ops"],
+                name="appeals_person_prefix",
+            ),
             # The retention list: a body's appeals whose retention period has expired.
             models.Index(
                 fields=["unit", "retention_until"],

@@ -122,6 +122,17 @@ def visible_appeals_q(user: Any) -> Q:
     assignments = Assignment.objects.filter(resolution__item_type=appeal_type).filter(
         executors | heads
     )
+    if office == Q(pk__in=[]):
+        # Not the office: the user sees a few thousand appeals at most (theirs, addressed to
+        # them, their resolutions and assignments). As one id list PostgreSQL fetches just
+        # those and sorts them; OR-ed row by row into the queue's ordered index scan it
+        # read most of a million appeals to fill a page (docs/BENCHMARKS.md).
+        own = Appeal.objects.filter(Q(registered_by_id__in=ids) | Q(addressee_id__in=ids))
+        return Q(
+            pk__in=own.values("pk").union(
+                resolutions.values("item_id"), assignments.values("resolution__item_id")
+            )
+        )
     return (
         office
         | Q(registered_by_id__in=ids)

@@ -316,6 +316,7 @@ def journal_for(body: OrgUnit) -> AppealsJournal:
     """Return a body's appeals journal, creating it with the default index template."""
     journal = AppealsJournal.objects.filter(body=body).first()
     if journal is not None:
+        journal.body = body  # the index template reads its code: no second query
         return journal
     try:
         with transaction.atomic():
@@ -394,8 +395,9 @@ def _fill(appeal: Appeal, checked: CheckedCard) -> None:
         appeal.consent_at = timezone.now()
 
 
-def _set_topics(appeal: Appeal, topics: list[str]) -> None:
-    AppealTopic.objects.filter(appeal=appeal).delete()
+def _set_topics(appeal: Appeal, topics: list[str], *, new: bool = False) -> None:
+    if not new:  # a new appeal has no topics to replace
+        AppealTopic.objects.filter(appeal=appeal).delete()
     AppealTopic.objects.bulk_create(
         [AppealTopic(appeal=appeal, code=code, is_main=i == 0) for i, code in enumerate(topics)]
     )
@@ -549,6 +551,8 @@ def appeal_register(
         appeal.due_date = None
     else:
         appeal.state = State.REGISTERED
+    if appeal.state == State.NOT_CONSIDERED:
+        appeal.priority = False  # nothing to consider first
     appeal.save()
     if card.duplicate_of is not None:
         _link(appeal, card.duplicate_of, AppealLink.Kind.DUPLICATE)
@@ -558,7 +562,7 @@ def appeal_register(
         _link(appeal, card.follow_up_of, AppealLink.Kind.FOLLOW_UP)
     if card.complaint_about is not None:
         _link(appeal, card.complaint_about, AppealLink.Kind.COMPLAINT)
-    _set_topics(appeal, checked.topics)
+    _set_topics(appeal, checked.topics, new=draft is None)
     for upload in files:
         add_file(appeal, upload)
     code = new_tracking_code()

@@ -114,7 +114,9 @@ class CardFieldsMixin(forms.Form):
         required=False,
         help_text=_("Напр. 110, 125."),
     )
-    kind = forms.ChoiceField(label=_("Вид (3.x)"), choices=Appeal.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Вид (3.x)"), choices=Appeal.Kind.choices, initial=Appeal.Kind.APPLICATION
+    )
     needs_study = forms.ChoiceField(
         label=_("Потребує додаткового вивчення"), choices=NEEDS_STUDY_CHOICES, initial="yes"
     )

@@ -359,7 +359,10 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """The appeals registry the user may see: filters, clocks, benefit holders first."""
-    form = QueueFilterForm(request.GET or None, units=staff_selectors.queue_units(request.user))
+    # With no filters the queue shows what is being considered (registered, in work, answered).
+    form = QueueFilterForm(
+        request.GET or {"state": "open"}, units=staff_selectors.queue_units(request.user)
+    )
     criteria = staff_selectors.QueueFilter()
     if form.is_valid():
         data = form.cleaned_data

@@ -342,6 +342,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Document rendering libraries log every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
+        # Wagtail logs every page created or published at INFO (thousands in the demo).
+        "wagtail": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "matplotlib": {"level": "WARNING"},
         # The morphology dictionaries announce every load.
@@ -448,6 +450,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 # Home page news and banners stay cached this long (seconds); publishing invalidates them.
 HROMADA_CONTENT_CACHE_SECONDS = env.int("HROMADA_CONTENT_CACHE_SECONDS", default=600)
+# Each worker remembers the portal stamp this long (seconds; 0: read it on every request),
+# so a cached /sections/ page costs no database query; other workers show a publication
+# at most this late (content/cache.py).
+HROMADA_CONTENT_STAMP_SECONDS = env.float("HROMADA_CONTENT_STAMP_SECONDS", default=1.0)
 
 # SQLite cannot enforce "one role per user, role and unit" when the unit is NULL;
 # accounts.services enforces it on every database, PostgreSQL also by constraint.

@@ -202,6 +202,19 @@ class MaterialPage(Page):
     def get_template(self, request: HttpRequest, *args: Any, **kwargs: Any) -> str:
         return "content/material_page.html"
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Add the documents, tags and live related materials, one query each."""
+        context = cast(dict[str, Any], super().get_context(request, *args, **kwargs))
+        context["documents"] = list(self.documents.select_related("document"))
+        context["tags"] = list(self.tags.all())
+        # In a preview the links are in memory: filter in Python, not in SQL.
+        links = self.related_links.select_related("material")
+        context["related"] = [link.material for link in links if link.material.live]
+        url = self.get_url(request) or ""
+        # The section's address (tag links) without asking the database for the parent.
+        context["section_url"] = url.removesuffix(f"{self.slug}/")
+        return context
+
 
 class MaterialDocument(Orderable):
     """A document attached to a material (Wagtail document, stored through our storage)."""

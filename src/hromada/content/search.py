@@ -11,13 +11,20 @@ from hromada.portal.search import query_terms
 
 
 def search_materials(request: HttpRequest | None, q: str, limit: int) -> SearchHits:
-    """Return the live materials matching a query, rendered for the portal search page."""
-    total, items = materials_search(q, limit=limit)
+    """Return the live materials matching a query, rendered for the portal search page.
+
+    Beyond SEARCH_COUNT_CAP matches the total is the cap and the block says "понад …".
+    """
+    total, items, more = materials_search(q, limit=limit)
     if not total:
         return SearchHits(total=0, html="", items=[])
     html = render_to_string(
         "content/_search_results.html",
-        {"hits": {"total": total, "items": items}, "terms": query_terms(q), "request": request},
+        {
+            "hits": {"total": total, "items": items, "more": more},
+            "terms": query_terms(q),
+            "request": request,
+        },
     )
     rows = [
         {

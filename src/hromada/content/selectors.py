@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
+from wagtail.models import Page
 
 from hromada.content.models import (
     MATERIAL_MODELS,
@@ -20,23 +24,10 @@ from hromada.content.models import (
     RegulatoryActPage,
     SectionPage,
 )
-from hromada.portal.search import matches, query_terms
+from hromada.portal.search import _is_known, matches, query_terms
 
-LISTING_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "url_path",
-    "path",
-    "depth",
-    "content_type_id",
-    "date",
-    "summary",
-    "unit__short_name",
-    "unit__name",
-    "live",
-    "locale_id",
-)
+# What a search result shows and its URL needs (content.search, _search_results.html).
+SEARCH_FIELDS = ("id", "title", "url_path", "path", "depth", "date", "summary", "locale_id")
 
 
 def kind_of_content_type() -> dict[int, str]:
@@ -108,7 +99,7 @@ def section_materials(section: SectionPage, flt: MaterialFilter) -> QuerySet[Mat
     if flt.q:
         terms = query_terms(flt.q)
         if terms:
-            qs = qs.filter(matches(terms))
+            qs = matching(qs, terms)
     if flt.kind == MaterialKind.REGULATORY_ACT:
         if flt.act_kind:
             qs = qs.filter(regulatoryactpage__act_kind=flt.act_kind)
@@ -125,28 +116,34 @@ def section_materials(section: SectionPage, flt: MaterialFilter) -> QuerySet[Mat
     return qs
 
 
-def section_kinds(section: SectionPage) -> list[tuple[str, str]]:
-    """Return the kinds of material a section holds, for its filter."""
-    kinds = kind_of_content_type()
-    present = set(
+@dataclass
+class SectionFacets:
+    """What a section's filter offers, and how many live materials it holds in all."""
+
+    kinds: list[tuple[str, str]]
+    years: list[int]
+    total: int
+
+
+def section_facets(section: SectionPage) -> SectionFacets:
+    """Return a section's kinds, years and material count (with its subsections): one query."""
+    rows = (
         live_materials()
         .filter(path__startswith=section.path, depth__gt=section.depth)
         .order_by()
-        .values_list("content_type_id", flat=True)
-        .distinct()
+        .values_list("content_type_id", ExtractYear("date"))
+        .annotate(n=Count("pk"))
     )
+    present: set[int] = set()
+    years: set[int] = set()
+    total = 0
+    for content_type_id, year, n in rows:
+        present.add(content_type_id)
+        years.add(year)
+        total += n
     labels = dict(MaterialKind.choices)
-    return [(k, str(labels[k])) for ct, k in kinds.items() if ct in present]
-
-
-def section_years(section: SectionPage) -> list[int]:
-    """Return the years the section has materials for, newest first."""
-    dates = (
-        live_materials()
-        .filter(path__startswith=section.path, depth__gt=section.depth)
-        .dates("date", "year", order="DESC")
-    )
-    return [d.year for d in dates]
+    kinds = [(k, str(labels[k])) for ct, k in kind_of_content_type().items() if ct in present]
+    return SectionFacets(kinds=kinds, years=sorted(years, reverse=True), total=total)
 
 
 def subsections(section: SectionPage | PortalIndexPage) -> QuerySet[SectionPage]:
@@ -157,20 +154,28 @@ def subsections(section: SectionPage | PortalIndexPage) -> QuerySet[SectionPage]
 
 
 def sections_with_counts(index: PortalIndexPage) -> list[dict[str, Any]]:
-    """Return the top-level sections with the number of live materials in each."""
+    """Return the top-level sections with the number of live materials in each.
+
+    Counted on Wagtail's page table alone (live pages of a material type, grouped by the
+    first path step under the index): no join with the materials' table.
+    """
     sections = list(subsections(index).select_related("unit"))
     counts: dict[str, int] = {}
     if sections:
+        step = index.depth * Page.steplen + Page.steplen
         rows = (
-            live_materials()
-            .filter(path__startswith=index.path)
+            Page.objects.filter(
+                path__startswith=index.path,
+                depth__gt=index.depth + 1,
+                live=True,
+                content_type_id__in=list(kind_of_content_type()),
+            )
             .order_by()
-            .values_list("path")
+            .annotate(prefix=Substr("path", 1, step))
+            .values_list("prefix")
             .annotate(n=Count("pk"))
         )
-        step = index.depth * 4 + 4
-        for path, n in rows:
-            counts[path[:step]] = counts.get(path[:step], 0) + n
+        counts = dict(rows)
     return [{"section": s, "count": counts.get(s.path, 0)} for s in sections]
 
 
@@ -189,12 +194,78 @@ def banners_shown(*, day: date, section: SectionPage | None = None) -> list[Bann
     return list(qs.select_related("image").order_by("order", "pk"))
 
 
-def materials_search(q: str, *, limit: int = 20) -> tuple[int, list[MaterialPage]]:
-    """Return the number of live materials matching a query (Ukrainian lemmas) and the newest."""
+def _tsquery(terms: list[str]) -> str:
+    """Return a tsquery: every term as a word prefix (typos also with a shorter stem).
+
+    Each lexeme is quoted ('…', quotes doubled), so nothing in a query is an operator; the
+    terms come from query_terms(), i.e. words of letters, digits and apostrophes only.
+    """
+    parts = []
+    for term in terms:
+        stems = [term]
+        if term.isalpha() and len(term) > 4 and not _is_known(term):
+            stems.append(term[:-1])  # as hromada.portal.search.matches does
+        quoted = " | ".join("'{}':*".format(stem.replace("'", "''")) for stem in stems)
+        parts.append(f"({quoted})")
+    return " & ".join(parts)
+
+
+def matching(qs: QuerySet[MaterialPage], terms: list[str]) -> QuerySet[MaterialPage]:
+    """Filter materials to those whose lemmas hold every term as a word prefix.
+
+    PostgreSQL: the stored ``search_vector`` (migration 0003) through its GIN index.
+    Elsewhere (SQLite): ``LIKE '% term%'`` over ``search_text``, as the portal's objects.
+    """
+    if connection.vendor != "postgresql":
+        return qs.filter(matches(terms))
+    return qs.filter(
+        RawSQL(
+            '"content_materialpage"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
+            (_tsquery(terms),),
+            output_field=BooleanField(),
+        )
+    )
+
+
+class MaterialHits(NamedTuple):
+    """Search results: the count (exact up to SEARCH_COUNT_CAP), the newest rows, and whether
+    more than SEARCH_COUNT_CAP materials match."""
+
+    total: int
+    items: list[MaterialPage]
+    more: bool = False
+
+
+# Matches are counted up to this many ("понад 1000" beyond): an exact count of a word in
+# half of 54,000 materials visits half the table, a capped one stops at the cap.
+SEARCH_COUNT_CAP = 1000
+
+
+def _capped_count(terms: list[str]) -> int:
+    """Count the live matches, stopping at SEARCH_COUNT_CAP + 1.
+
+    "Live" is asked row by row (a scalar subquery on Wagtail's primary key) rather than by a
+    join: a join lets PostgreSQL read the whole page table when it expects few matches.
+    """
+    live = Subquery(Page.objects.filter(pk=OuterRef("pk")).order_by().values("live")[:1])
+    qs = matching(MaterialPage.objects.order_by(), terms).filter(
+        ExpressionWrapper(live, output_field=BooleanField())
+    )
+    return qs[: SEARCH_COUNT_CAP + 1].count()
+
+
+def materials_search(q: str, *, limit: int = 20) -> MaterialHits:
+    """Return the live materials matching a query (Ukrainian lemmas), newest first.
+
+    Matching, ordering, the limit and the (capped) count are done by the database; the
+    listed rows carry only what a result shows (no body, no search text).
+    """
     terms = query_terms(q)
     if not terms:
-        return 0, []
-    qs = live_materials().filter(matches(terms))
-    items = list(qs[:limit])
-    total = len(items) if len(items) < limit else qs.count()
-    return total, items
+        return MaterialHits(0, [])
+    qs = matching(live_materials(), terms)
+    items = list(qs.only(*SEARCH_FIELDS)[:limit])
+    if len(items) < limit:
+        return MaterialHits(len(items), items)
+    total = _capped_count(terms)
+    return MaterialHits(min(total, SEARCH_COUNT_CAP), items, total > SEARCH_COUNT_CAP)

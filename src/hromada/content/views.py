@@ -15,28 +15,30 @@ from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
 from wagtail.images import get_image_model
 
+from hromada.content.cache import site_cached_page
 from hromada.content.models import MaterialKind, ProcurementPage, RegulatoryActPage, SectionPage
 from hromada.content.selectors import (
     MaterialFilter,
     banners_shown,
     kind_of_content_type,
-    section_kinds,
+    section_facets,
     section_materials,
-    section_years,
     subsections,
 )
-from hromada.portal.cache import cached_page
 
 PAGE_SIZE = 20
+# A listing shows the title, date, kind, unit and summary: the long columns stay behind.
+LISTING_DEFERRED = ("body", "search_text")
 
 
-@cached_page
+@site_cached_page
 def serve(request: HttpRequest, path: str) -> HttpResponse:
-    """Serve a page of the site tree; anonymous visitors get it from the portal page cache.
+    """Serve a page of the site tree; anonymous visitors get it from the page cache.
 
     Wrapping Wagtail's view (not a page's serve()) means a hit costs no site lookup, page
-    routing or privacy query. Every publish, unpublish and banner change renews the
-    portal stamp, so no stale copy is served; signed-in people always get a fresh page.
+    routing or privacy query, and (content/cache.py) no database query at all. Every
+    publish, unpublish and banner change renews the portal stamp; signed-in people always
+    get a fresh page.
     """
     response = wagtail_views.serve(request, path)
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
@@ -47,8 +49,12 @@ def serve(request: HttpRequest, path: str) -> HttpResponse:
 def section_listing(request: HttpRequest, section: SectionPage) -> HttpResponse:
     """Render a section: subsections, banners, and its materials with filters and pages."""
     flt = MaterialFilter.from_query(request.GET)
-    materials = section_materials(section, flt).select_related("unit")
-    page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = section_facets(section)
+    materials = section_materials(section, flt).select_related("unit").defer(*LISTING_DEFERRED)
+    paginator = Paginator(materials, PAGE_SIZE)
+    if not flt.active:
+        paginator.count = facets.total  # no second count of the same rows
+    page = paginator.get_page(request.GET.get("page"))
     kinds = kind_of_content_type()
     labels = dict(MaterialKind.choices)
     for item in page:
@@ -64,8 +70,8 @@ def section_listing(request: HttpRequest, section: SectionPage) -> HttpResponse:
             "materials": page,
             "filter": flt,
             "query": query.urlencode(),
-            "kinds": section_kinds(section),
-            "years": section_years(section),
+            "kinds": facets.kinds,
+            "years": facets.years,
             "months": list(range(1, 13)),
             "act_kinds": RegulatoryActPage.ActKind.choices,
             "act_statuses": RegulatoryActPage.Status.choices,

@@ -62,3 +62,22 @@ def test_demo_is_deterministic_and_loads_once(city) -> None:
 def test_demo_materials_are_searchable(city) -> None:
     load_demo_content(materials=600)
     assert materials_search("будинку")[0] > 0
+
+
+def test_demo_section_editor_writes_in_education_but_only_the_press_office_publishes(
+    city,
+) -> None:
+    from hromada.accounts.models import User
+    from hromada.content.services import editor_groups_sync
+
+    load_demo_content(materials=40)
+    department = User.objects.get(email="section-editor@demo.hromada.local")
+    press = User.objects.get(email="editor@demo.hromada.local")
+    editor_groups_sync(user=department)
+    editor_groups_sync(user=press)
+    education = SectionPage.objects.get(slug="osvita")
+    other = SectionPage.objects.get(slug="zdorovia")
+    assert education.permissions_for_user(department).can_add_subpage()
+    assert not education.permissions_for_user(department).can_publish()
+    assert not other.permissions_for_user(department).can_edit()
+    assert education.permissions_for_user(press).can_publish()
