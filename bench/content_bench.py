@@ -18,10 +18,11 @@ included, test client, no network):
   publication) and SQL query count of the home, sections index, section, filtered section
   and material pages;
 - --queries material searches (words in other grammatical cases, a typo, hostile input)
-  with the portal stamp renewed before each (no cached page; ``site_pages_changed``, which
-  also drops this process's memo of the stamp): p50/p95 of the whole request
+  with the portal stamp renewed before each (no cached page; ``portal_changed`` also renews
+  this process's memo of the stamp): p50/p95 of the whole request
   (`/search/?type=materials`, server time; budget p95 ≤ 50 ms) and of the search provider
   alone (the materials query and its rendering);
+- with --search-only, only the searches (a quicker run when the machine is busy);
 - with --explain, EXPLAIN ANALYZE (PostgreSQL) or EXPLAIN QUERY PLAN (SQLite) of the
   provider's queries for each search.
 
@@ -149,15 +150,16 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=120)
     parser.add_argument("--scale", type=int, default=1, help="materials = 5,400 × scale")
     parser.add_argument("--explain", action="store_true", help="print the search plans")
+    parser.add_argument("--search-only", action="store_true", help="skip the page figures")
     args = parser.parse_args()
     setup_django()
     from django.db import connection
     from django.test import Client, RequestFactory
     from django.test.utils import CaptureQueriesContext
 
-    from hromada.content.cache import site_pages_changed
     from hromada.content.models import MaterialPage, SectionPage
     from hromada.content.search import search_materials
+    from hromada.portal.cache import portal_changed
 
     data = ensure_data(args.scale)
     client = Client()
@@ -174,7 +176,9 @@ def main() -> int:
         material.url: 0.5,
         f"{section.url}rss/": None,
     }
-    results: dict[str, float] = {}
+    if args.search_only:
+        pages = {}
+    results: dict[str, float] = {"/bench/ceiling/": 1.0}
     for url in pages:
         for _ in range(5):
             timed(client, url)
@@ -198,12 +202,12 @@ def main() -> int:
     page_cache = {**CACHE_COUNTS, "hit_ratio": hit_ratio}
     # Uncached: what the first visitor after a publication waits for, and its queries.
     uncached: dict[str, dict[str, float]] = {}
-    for url in ["/", "/sections/", section.url, filtered, material.url]:
+    for url in [] if args.search_only else ["/", "/sections/", section.url, filtered, material.url]:
         times = []
         for _ in range(30):
-            site_pages_changed()
+            portal_changed()
             times.append(timed(client, url))
-        site_pages_changed()
+        portal_changed()
         with CaptureQueriesContext(connection) as ctx:
             timed(client, url)
         uncached[url] = {**percentiles(times), "queries": len(ctx.captured_queries)}
@@ -213,14 +217,14 @@ def main() -> int:
     timed(client, "/search/?q=будинок")
     for i in range(args.queries):
         q = SEARCHES[i % len(SEARCHES)]
-        site_pages_changed()
+        portal_changed()
         search.append(timed(client, f"/search/?q={quote(q)}&type=materials"))
         started = time.perf_counter()
         hits = search_materials(RequestFactory().get("/search/"), q, 20)
         provider.append(time.perf_counter() - started)
         totals[q] = hits.total
     long_query = "будинку " * 1300  # ≈ 10 KB
-    site_pages_changed()
+    portal_changed()
     timed(client, f"/search/?q={quote(long_query)}&type=materials")
     report: dict[str, Any] = {
         "database": connection.vendor,

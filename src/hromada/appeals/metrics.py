@@ -82,6 +82,15 @@ def register_metrics(target: Registry) -> None:
     )
     target.add_nav(
         NavItem(
+            key="appeals-retention",
+            label=cast(str, _("Звернення: строки зберігання")),
+            url_name="appeals:retention",
+            perm="appeals.view_retention",
+            order=47,
+        )
+    )
+    target.add_nav(
+        NavItem(
             key="appeals-report",
             label=cast(str, _("Звіт за класифікатором 858")),
             url_name="appeals:report",

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hromada.accounts.models import OrgUnit, User
@@ -129,16 +129,23 @@ def visible_appeals_q(user: Any) -> Q:
         # read most of a million appeals to fill a page (docs/BENCHMARKS.md).
         own = Appeal.objects.filter(Q(registered_by_id__in=ids) | Q(addressee_id__in=ids))
         return Q(
-            pk__in=own.values("pk").union(
-                resolutions.values("item_id"), assignments.values("resolution__item_id")
+            pk__in=own.order_by()
+            .values("pk")
+            .union(
+                resolutions.order_by().values("item_id"),
+                assignments.order_by().values("resolution__item_id"),
             )
         )
+    # Correlated EXISTS rather than IN (subquery): a head over busy units may see a hundred
+    # thousand appeals through assignments; IN built that id set for every query (and
+    # past work_mem re-ran it row by row: 10 s a queue page at 1M appeals), while EXISTS
+    # checks just the rows the queue's ordered index scan reads, by the item index.
     return (
         office
         | Q(registered_by_id__in=ids)
         | Q(addressee_id__in=ids)
-        | Q(pk__in=resolutions.values("item_id"))
-        | Q(pk__in=assignments.values("resolution__item_id"))
+        | Q(Exists(resolutions.filter(item_id=OuterRef("pk"))))
+        | Q(Exists(assignments.filter(resolution__item_id=OuterRef("pk"))))
     )
 
 

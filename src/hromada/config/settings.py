@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Only /api/: Wagtail's own admin API under /cms/ is not part of hromada's API.
+    "PREPROCESSING_HOOKS": ["hromada.api.schema.only_our_api"],
     # One name per choice set that several fields share, or whose field names collide
     # (otherwise drf-spectacular warns and `check --deploy` is not clean).
     "ENUM_NAME_OVERRIDES": {
@@ -265,6 +267,15 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "hromada.documents.models.Journal.Kind",
         "CorrespondentKindEnum": "hromada.documents.models.Correspondent.Kind",
         "DocumentFileKindEnum": "hromada.documents.models.DocumentFile.Kind",
+        "DocumentChannelEnum": "hromada.documents.models.Document.Channel",
+        "DocumentStateEnum": "hromada.documents.models.Document.State",
+        "AppealChannelEnum": "hromada.appeals.models.Channel",
+        "AppealKindEnum": "hromada.appeals.models.Appeal.Kind",
+        "AppealStateEnum": "hromada.appeals.models.Appeal.State",
+        "AppealSubjectEnum": "hromada.appeals.models.Appeal.Subject",
+        "AppealSignEnum": "hromada.appeals.models.Appeal.Sign",
+        "AnswerKindEnum": "hromada.appeals.models.Answer.Kind",
+        "AnswerStateEnum": "hromada.appeals.models.Answer.State",
     },
 }
 
@@ -429,6 +440,9 @@ HROMADA_OPENDATA_LICENSE = env.str(
 )
 # How long public portal pages and map points stay cached (seconds); writes invalidate them.
 HROMADA_PORTAL_CACHE_SECONDS = env.int("HROMADA_PORTAL_CACHE_SECONDS", default=300)
+# Each worker remembers the portal stamp this long (seconds; 0: read it on every request), so
+# a cached portal page costs no database query; other workers show a write at most this late.
+HROMADA_PORTAL_STAMP_SECONDS = env.float("HROMADA_PORTAL_STAMP_SECONDS", default=1.0)
 
 # --- Portal editorial content: Wagtail (docs/content.md) ------------------------
 WAGTAIL_SITE_NAME = HROMADA_CITY_NAME
@@ -450,10 +464,6 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 # Home page news and banners stay cached this long (seconds); publishing invalidates them.
 HROMADA_CONTENT_CACHE_SECONDS = env.int("HROMADA_CONTENT_CACHE_SECONDS", default=600)
-# Each worker remembers the portal stamp this long (seconds; 0: read it on every request),
-# so a cached /sections/ page costs no database query; other workers show a publication
-# at most this late (content/cache.py).
-HROMADA_CONTENT_STAMP_SECONDS = env.float("HROMADA_CONTENT_STAMP_SECONDS", default=1.0)
 
 # SQLite cannot enforce "one role per user, role and unit" when the unit is NULL;
 # accounts.services enforces it on every database, PostgreSQL also by constraint.

@@ -24,7 +24,7 @@ from hromada.content.models import (
     RegulatoryActPage,
     SectionPage,
 )
-from hromada.portal.search import _is_known, matches, query_terms
+from hromada.portal.search import matches, prefix_query, query_terms
 
 # What a search result shows and its URL needs (content.search, _search_results.html).
 SEARCH_FIELDS = ("id", "title", "url_path", "path", "depth", "date", "summary", "locale_id")
@@ -194,34 +194,20 @@ def banners_shown(*, day: date, section: SectionPage | None = None) -> list[Bann
     return list(qs.select_related("image").order_by("order", "pk"))
 
 
-def _tsquery(terms: list[str]) -> str:
-    """Return a tsquery: every term as a word prefix (typos also with a shorter stem).
-
-    Each lexeme is quoted ('…', quotes doubled), so nothing in a query is an operator; the
-    terms come from query_terms(), i.e. words of letters, digits and apostrophes only.
-    """
-    parts = []
-    for term in terms:
-        stems = [term]
-        if term.isalpha() and len(term) > 4 and not _is_known(term):
-            stems.append(term[:-1])  # as hromada.portal.search.matches does
-        quoted = " | ".join("'{}':*".format(stem.replace("'", "''")) for stem in stems)
-        parts.append(f"({quoted})")
-    return " & ".join(parts)
-
-
 def matching(qs: QuerySet[MaterialPage], terms: list[str]) -> QuerySet[MaterialPage]:
     """Filter materials to those whose lemmas hold every term as a word prefix.
 
-    PostgreSQL: the stored ``search_vector`` (migration 0003) through its GIN index.
-    Elsewhere (SQLite): ``LIKE '% term%'`` over ``search_text``, as the portal's objects.
+    PostgreSQL: the stored ``search_vector`` (migration 0003) through its GIN index, with
+    the portal's prefix tsquery (``prefix_query``: each lexeme quoted, so nothing in a query
+    is an operator; a typo also a letter shorter). Elsewhere (SQLite): ``LIKE '% term%'``
+    over ``search_text``, as the portal's objects.
     """
     if connection.vendor != "postgresql":
         return qs.filter(matches(terms))
     return qs.filter(
         RawSQL(
             '"content_materialpage"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
-            (_tsquery(terms),),
+            (prefix_query(terms),),
             output_field=BooleanField(),
         )
     )

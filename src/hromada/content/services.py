@@ -163,11 +163,11 @@ def material_search_text(page: MaterialPage) -> str:
 
 
 def _drop_cached_pages() -> None:
-    from hromada.content.cache import site_pages_changed
+    from hromada.portal.cache import portal_changed
 
     cache.delete_many(list(HOME_CACHE_KEYS))
     # Whole pages (the portal home, /sections/…) are cached under the portal stamp.
-    site_pages_changed()
+    portal_changed()
 
 
 def content_cache_invalidate() -> None:

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
 from wagtail.images import get_image_model
 
-from hromada.content.cache import site_cached_page
 from hromada.content.models import MaterialKind, ProcurementPage, RegulatoryActPage, SectionPage
 from hromada.content.selectors import (
     MaterialFilter,
@@ -25,20 +24,21 @@ from hromada.content.selectors import (
     section_materials,
     subsections,
 )
+from hromada.portal.cache import cached_page
 
 PAGE_SIZE = 20
 # A listing shows the title, date, kind, unit and summary: the long columns stay behind.
 LISTING_DEFERRED = ("body", "search_text")
 
 
-@site_cached_page
+@cached_page
 def serve(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a page of the site tree; anonymous visitors get it from the page cache.
 
     Wrapping Wagtail's view (not a page's serve()) means a hit costs no site lookup, page
-    routing or privacy query, and (content/cache.py) no database query at all. Every
-    publish, unpublish and banner change renews the portal stamp; signed-in people always
-    get a fresh page.
+    routing or privacy query, and (the portal cache's per-process level) no database query
+    at all. Every publish, unpublish and banner change renews the portal stamp; signed-in
+    people always get a fresh page.
     """
     response = wagtail_views.serve(request, path)
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:

@@ -25,7 +25,7 @@ from hromada.portal.models import (
     ResourceObject,
     Rubric,
 )
-from hromada.portal.search import matches, query_terms
+from hromada.portal.search import query_terms, word_filter
 from hromada.portal.selectors import portal_search
 
 
@@ -142,7 +142,7 @@ class ResourceObjectViewSet(
             qs = qs.filter(district=params["district"])
         terms = query_terms(params.get("q", ""))
         if terms:
-            qs = qs.filter(matches(terms))
+            qs = qs.filter(word_filter(terms))
         return qs
 
     def _check(self, perm: str, obj: Any) -> None:
@@ -221,7 +221,7 @@ class PassportViewSet(
         if params.get("district") in District.values:
             qs = qs.filter(district=params["district"])
         terms = query_terms(params.get("q", ""))
-        return qs.filter(matches(terms)) if terms else qs
+        return qs.filter(word_filter(terms)) if terms else qs
 
     def _save(self, passport_id: int | None, data: dict[str, Any]) -> Response:
         if not self.request.user.has_perm("portal.change_passport"):

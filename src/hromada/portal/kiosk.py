@@ -2,7 +2,9 @@
 
 No login and no personal data: the pages never show the header's account links,
 never set a session, and the kiosk script returns to the start screen after
-HROMADA_KIOSK_IDLE_SECONDS without a touch, forgetting what was typed.
+HROMADA_KIOSK_IDLE_SECONDS without a touch, forgetting what was typed. Having nothing
+personal, every kiosk screen is served from the portal page cache (portal/cache.py) while
+browsers are still told not to keep it (``Cache-Control: no-store``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from hromada.portal.cache import cached_page, locally_cached_page
 from hromada.portal.models import BuildingPassport, Resource, ResourceObject, Rubric
 from hromada.portal.schema import display_value
 from hromada.portal.selectors import ObjectFilter, portal_search, resource_objects, schema_of
@@ -39,6 +42,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 
 
 @require_GET
+@cached_page
 def start(request: HttpRequest) -> HttpResponse:
     """Render the kiosk's start screen: search and the rubrics as big tiles."""
     rubrics = list(Rubric.objects.order_by("order", "name"))
@@ -46,6 +50,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@locally_cached_page
 def search(request: HttpRequest) -> HttpResponse:
     """Render search results for the kiosk."""
     q = request.GET.get("q", "")[:200]
@@ -54,6 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def rubric(request: HttpRequest, slug: str) -> HttpResponse:
     """Render a rubric's resources as tiles."""
     item = get_object_or_404(Rubric, slug=slug)
@@ -65,6 +71,7 @@ def rubric(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def resource(request: HttpRequest, slug: str) -> HttpResponse:
     """Render a resource's objects, a few per screen, with big previous/next buttons."""
     item = get_object_or_404(Resource.objects.select_related("rubric"), slug=slug)
@@ -75,6 +82,7 @@ def resource(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Render an object for the kiosk."""
     obj = get_object_or_404(ResourceObject.objects.select_related("resource__rubric"), pk=pk)
@@ -85,6 +93,7 @@ def object_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def building(request: HttpRequest, pk: int) -> HttpResponse:
     """Render a building passport for the kiosk."""
     passport = get_object_or_404(BuildingPassport, pk=pk)

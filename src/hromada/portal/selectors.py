@@ -10,11 +10,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.core.cache import cache, caches
+from django.db import connection
+from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from hromada.portal.cache import portal_stamp
+from hromada.portal.cache import current_stamp, local_memo
 from hromada.portal.models import (
     AttributeType,
     BuildingPassport,
@@ -27,7 +28,7 @@ from hromada.portal.models import (
     Rubric,
 )
 from hromada.portal.schema import Attribute, parse_schema
-from hromada.portal.search import matches, query_terms
+from hromada.portal.search import query_terms, word_filter
 
 
 def catalogue_stamp() -> str:
@@ -137,7 +138,7 @@ def resource_objects(resource: Resource, flt: ObjectFilter) -> QuerySet[Resource
         qs = qs.filter(**{f"attributes__{name}": value})
     terms = query_terms(flt.q)
     if terms:
-        qs = qs.filter(matches(terms))
+        qs = qs.filter(word_filter(terms))
     if flt.near is not None:
         lat, lon = flt.near
         square = (F("latitude") - lat) * (F("latitude") - lat) + (F("longitude") - lon) * (
@@ -199,7 +200,7 @@ def passports_search(q: str) -> QuerySet[BuildingPassport]:
     qs = BuildingPassport.objects.all()
     if not terms:
         return qs.none()
-    return qs.filter(matches(terms)).order_by("sort_key", "pk")
+    return qs.filter(word_filter(terms)).order_by("sort_key", "pk")
 
 
 @dataclass
@@ -223,14 +224,63 @@ class SearchResults:
 def portal_search(
     q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
 ) -> SearchResults:
-    """Search (see _portal_search); results are cached until the portal changes."""
-    raw = json.dumps([portal_stamp(), query_terms(q), kind, rubric, district, limit])
+    """Search (see _portal_search); results are kept until the portal changes.
+
+    They are kept in this process's cache only (keyed by the portal stamp): storing them in
+    the shared database cache would cost the first visitor more queries than it saves.
+    """
+    raw = json.dumps([current_stamp(), query_terms(q), kind, rubric, district, limit])
     key = "portal:search:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
-    cached: SearchResults | None = cache.get(key)
+    local = caches["local"]
+    cached: SearchResults | None = local.get(key)
     if cached is None:
         cached = _portal_search(q, kind=kind, rubric=rubric, district=district, limit=limit)
-        cache.set(key, cached, settings.HROMADA_PORTAL_CACHE_SECONDS)
+        local.set(key, cached, settings.HROMADA_PORTAL_CACHE_SECONDS)
     return cached
+
+
+def _rubric_of_resources() -> dict[int, tuple[str, str]]:
+    return {
+        pk: (slug, name)
+        for pk, slug, name in Resource.objects.values_list("pk", "rubric__slug", "rubric__name")
+    }
+
+
+def _resource_names() -> list[tuple[int, str]]:
+    return [(pk, name.lower()) for pk, name in Resource.objects.values_list("pk", "name")]
+
+
+def _object_groups_and_page(
+    found: QuerySet[ResourceObject], district: str, resource_ids: list[int] | None, limit: int
+) -> tuple[list[tuple[int, str, int]], list[int]]:
+    """Return the matched objects' counts per (resource, district) and the page's ids.
+
+    PostgreSQL: one statement; the matches are read once into a materialised CTE, then
+    grouped (a hash aggregate) and, filtered by district/resources, top-N sorted.
+    """
+    sql, params = (
+        found.order_by().values_list("pk", "resource_id", "district", "sort_key").query
+    ).sql_with_params()
+    page_where: list[str] = ["TRUE"]
+    page_params: list[Any] = []
+    if district:
+        page_where.append("district = %s")
+        page_params.append(district)
+    if resource_ids is not None:
+        page_where.append("resource_id = ANY(%s)")
+        page_params.append(resource_ids)
+    # Only Django's compiled SQL and fixed text are joined; every value is a bound parameter.
+    statement = (
+        f"WITH m (id, resource_id, district, sort_key) AS MATERIALIZED ({sql}) "  # noqa: S608
+        "SELECT resource_id, district, COUNT(*), NULL FROM m GROUP BY resource_id, district "
+        "UNION ALL SELECT NULL, NULL, NULL, id FROM (SELECT id FROM m "
+        f"WHERE {' AND '.join(page_where)} ORDER BY sort_key, id LIMIT %s) AS page"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *page_params, limit])
+        rows = cursor.fetchall()
+    groups = [(r, d, n) for r, d, n, pk in rows if pk is None]
+    return groups, [pk for _r, _d, _n, pk in rows if pk is not None]
 
 
 def _portal_search(
@@ -238,20 +288,28 @@ def _portal_search(
 ) -> SearchResults:
     """Search objects, building passports and resources; facets by rubric and district.
 
-    One grouped query gives the object facets and total; then a page of objects, a page of
-    passports (counted only when the page is full) and matching resources.
+    Objects: one grouped query (no joins, a hash aggregate) gives the facets and the total;
+    then the page's ids in display order (a narrow top-N sort) and those objects by primary
+    key. Passports: the page's ids, counted only when the page is full. Resources (167) are
+    matched in memory. EXPLAIN ANALYZE figures: docs/portal.md, "Search".
     """
     terms = query_terms(q)
     if not terms:
         return SearchResults([], [], 0, [], 0, [], [], [])
     district = district if district in District.values else ""
-    found = ResourceObject.objects.filter(matches(terms))
+    found = ResourceObject.objects.filter(word_filter(terms))
     # Grouped by resource without joins (the big scan stays narrow); rubrics mapped here.
-    rubric_of = {
-        pk: (slug, name)
-        for pk, slug, name in Resource.objects.values_list("pk", "rubric__slug", "rubric__name")
-    }
-    groups = list(found.values_list("resource_id", "district").annotate(n=Count("pk")).order_by())
+    rubric_of: dict[int, tuple[str, str]] = local_memo("rubric-of", _rubric_of_resources)
+    rubric_ids = [pk for pk, (slug, _n) in rubric_of.items() if slug == rubric]
+    page_ids: list[int] | None = None
+    if connection.vendor == "postgresql":
+        groups, page_ids = _object_groups_and_page(
+            found, district, rubric_ids if rubric else None, limit
+        )
+    else:
+        groups = list(
+            found.values_list("resource_id", "district").annotate(n=Count("pk")).order_by()
+        )
     by_rubric: dict[tuple[str, str], int] = {}
     by_district: dict[str, int] = {}
     objects_total = 0
@@ -272,32 +330,39 @@ def _portal_search(
         {"district": code, "label": labels.get(code, code), "n": n}
         for code, n in sorted(by_district.items(), key=lambda kv: -kv[1])
     ]
-    objects = found
-    if district:
-        objects = objects.filter(district=district)
-    if rubric:
-        objects = objects.filter(resource__rubric__slug=rubric)
-    show_objects = kind in ("", "objects") and objects_total > 0
-    show_passports = kind in ("", "passports") and not rubric
+    objects: list[ResourceObject] = []
+    if kind in ("", "objects") and objects_total > 0:
+        ids = page_ids
+        if ids is None:
+            page_of = found
+            if district:
+                page_of = page_of.filter(district=district)
+            if rubric:
+                page_of = page_of.filter(resource_id__in=rubric_ids)
+            ids = list(page_of.order_by("sort_key", "pk").values_list("pk", flat=True)[:limit])
+        by_pk = ResourceObject.objects.select_related("resource").in_bulk(ids)
+        objects = [by_pk[pk] for pk in ids if pk in by_pk]
     passports: list[BuildingPassport] = []
     passports_total = 0
-    if show_passports:
-        found_passports = BuildingPassport.objects.filter(matches(terms))
+    if kind in ("", "passports") and not rubric:
+        found_passports = BuildingPassport.objects.filter(word_filter(terms))
         if district:
             found_passports = found_passports.filter(district=district)
-        passports = list(found_passports.order_by("sort_key", "pk")[:limit])
-        passports_total = found_passports.count() if len(passports) == limit else len(passports)
+        ids = list(found_passports.order_by("sort_key", "pk").values_list("pk", flat=True)[:limit])
+        passports_total = found_passports.count() if len(ids) == limit else len(ids)
+        by_pk_passport = BuildingPassport.objects.in_bulk(ids)
+        passports = [by_pk_passport[pk] for pk in ids if pk in by_pk_passport]
     resources: list[Resource] = []
     if kind in ("", "resources") and not rubric:
-        resource_q = Q()
-        for term in terms:
-            resource_q &= Q(name__icontains=term[: max(3, len(term) - 2)])
-        resources = list(Resource.objects.filter(resource_q).select_related("rubric")[:10])
+        # 167 resources: matched in memory (case-insensitively also on SQLite's Cyrillic).
+        stems = [term[: max(3, len(term) - 2)] for term in terms]
+        names: list[tuple[int, str]] = local_memo("resource-names", _resource_names)
+        found_pks = [pk for pk, name in names if all(stem in name for stem in stems)][:10]
+        if found_pks:
+            resources = list(Resource.objects.filter(pk__in=found_pks).select_related("rubric"))
     return SearchResults(
         terms=terms,
-        objects=list(objects.select_related("resource").order_by("sort_key", "pk")[:limit])
-        if show_objects
-        else [],
+        objects=objects,
         objects_total=objects_total if kind in ("", "objects") else 0,
         passports=passports,
         passports_total=passports_total,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hromada.core.exceptions import ApplicationError
 from hromada.core.registry import registry
 from hromada.portal import opendata
-from hromada.portal.cache import cached_page
+from hromada.portal.cache import cached_page, locally_cached_page
 from hromada.portal.forms import ImportForm, ObjectForm
 from hromada.portal.importing import read_rows
 from hromada.portal.models import (
@@ -161,12 +161,19 @@ def resource(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def points_response(body: str) -> HttpResponse:
+    """Return map points as JSON; browsers revalidate them by ETag (portal/cache.py)."""
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @require_GET
+@cached_page
 def resource_points_json(request: HttpRequest, slug: str) -> HttpResponse:
     """Return the filtered objects' points: [[id, lat, lon, name], …]."""
     item = get_object_or_404(Resource, slug=slug)
-    body = resource_points(item, ObjectFilter.from_query(item, request.GET))
-    return HttpResponse(body, content_type="application/json")
+    return points_response(resource_points(item, ObjectFilter.from_query(item, request.GET)))
 
 
 @require_GET
@@ -210,11 +217,12 @@ def city_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def city_points_json(request: HttpRequest) -> HttpResponse:
     """Return every object's point (optionally one rubric's) as JSON."""
     slug = request.GET.get("rubric", "")
     item = Rubric.objects.filter(slug=slug).first() if slug else None
-    return HttpResponse(all_points(item), content_type="application/json")
+    return points_response(all_points(item))
 
 
 @require_GET
@@ -253,6 +261,7 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@locally_cached_page
 def search(request: HttpRequest) -> HttpResponse:
     """Render portal search results grouped by type, with facets."""
     q = request.GET.get("q", "")
@@ -283,7 +292,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def search_json(request: HttpRequest) -> JsonResponse:
+@locally_cached_page
+def search_json(request: HttpRequest) -> HttpResponse:
     """Return portal search results as JSON (the search API)."""
     q, kind = request.GET.get("q", ""), request.GET.get("type", "")
     results = portal_search(q, kind=kind)

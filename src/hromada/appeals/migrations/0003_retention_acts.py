@@ -7,111 +7,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('appeals', '0002_answers_signature_idempotency'),
+        ("accounts", "0001_initial"),
+        ("appeals", "0002_answers_signature_idempotency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionAct',
+            name="RetentionAct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='створено')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='змінено')),
-                ('number', models.CharField(max_length=50, verbose_name='номер акта')),
-                ('state', models.CharField(choices=[('proposed', 'складено, очікує затвердження'), ('approved', 'затверджено'), ('executed', 'виконано (знеособлено)'), ('rejected', 'відхилено')], default='proposed', max_length=10, verbose_name='стан')),
-                ('expired_on', models.DateField(verbose_name='строк зберігання сплив станом на')),
-                ('note', models.TextField(blank=True, verbose_name='підстава, примітка')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='затверджено')),
-                ('rejected_reason', models.TextField(blank=True, verbose_name='причина відхилення')),
-                ('executed_at', models.DateTimeField(blank=True, null=True, verbose_name='виконано')),
-                ('files_deleted', models.PositiveIntegerField(default=0, verbose_name='знищено файлів')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="створено")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="змінено")),
+                ("number", models.CharField(max_length=50, verbose_name="номер акта")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "складено, очікує затвердження"),
+                            ("approved", "затверджено"),
+                            ("executed", "виконано (знеособлено)"),
+                            ("rejected", "відхилено"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                        verbose_name="стан",
+                    ),
+                ),
+                ("expired_on", models.DateField(verbose_name="строк зберігання сплив станом на")),
+                ("note", models.TextField(blank=True, verbose_name="підстава, примітка")),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="затверджено"),
+                ),
+                (
+                    "rejected_reason",
+                    models.TextField(blank=True, verbose_name="причина відхилення"),
+                ),
+                (
+                    "executed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="виконано"),
+                ),
+                (
+                    "files_deleted",
+                    models.PositiveIntegerField(default=0, verbose_name="знищено файлів"),
+                ),
             ],
             options={
-                'verbose_name': 'акт про знеособлення звернень',
-                'verbose_name_plural': 'акти про знеособлення звернень',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "акт про знеособлення звернень",
+                "verbose_name_plural": "акти про знеособлення звернень",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionActItem',
+            name="RetentionActItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reg_index', models.CharField(max_length=100, verbose_name='реєстраційний індекс')),
-                ('reg_date', models.DateField(blank=True, null=True, verbose_name='дата реєстрації')),
-                ('case_index', models.CharField(blank=True, max_length=30, verbose_name='справа')),
-                ('retention_until', models.DateField(blank=True, null=True, verbose_name='зберігати до')),
-                ('files', models.PositiveIntegerField(default=0, verbose_name='знищено файлів')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reg_index",
+                    models.CharField(max_length=100, verbose_name="реєстраційний індекс"),
+                ),
+                (
+                    "reg_date",
+                    models.DateField(blank=True, null=True, verbose_name="дата реєстрації"),
+                ),
+                ("case_index", models.CharField(blank=True, max_length=30, verbose_name="справа")),
+                (
+                    "retention_until",
+                    models.DateField(blank=True, null=True, verbose_name="зберігати до"),
+                ),
+                ("files", models.PositiveIntegerField(default=0, verbose_name="знищено файлів")),
             ],
             options={
-                'verbose_name': 'звернення в акті про знеособлення',
-                'verbose_name_plural': 'звернення в актах про знеособлення',
-                'ordering': ['reg_date', 'pk'],
+                "verbose_name": "звернення в акті про знеособлення",
+                "verbose_name_plural": "звернення в актах про знеособлення",
+                "ordering": ["reg_date", "pk"],
             },
         ),
         migrations.RemoveIndex(
-            model_name='appeal',
-            name='appeals_queue',
+            model_name="appeal",
+            name="appeals_queue",
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['-priority', 'due_date', '-reg_date', '-id'], name='appeals_queue_order'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["-priority", "due_date", "-reg_date", "-id"], name="appeals_queue_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['state', '-priority', 'due_date', '-reg_date', '-id'], name='appeals_state_queue'),
+            model_name="appeal",
+            index=models.Index(
+                fields=["state", "-priority", "due_date", "-reg_date", "-id"],
+                name="appeals_state_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(django.db.models.functions.text.Upper('reg_index'), name='appeals_reg_index_upper'),
+            model_name="appeal",
+            index=models.Index(
+                django.db.models.functions.text.Upper("reg_index"), name="appeals_reg_index_upper"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['person_key'], name='appeals_person_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="appeal",
+            index=models.Index(
+                fields=["person_key"],
+                name="appeals_person_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(condition=models.Q(('anonymised_at__isnull', True)), fields=['unit', 'retention_until'], name='appeals_retention_due'),
+            model_name="appeal",
+            index=models.Index(
+                condition=models.Q(("anonymised_at__isnull", True)),
+                fields=["unit", "retention_until"],
+                name="appeals_retention_due",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionact',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='затвердив(ла)'),
+            model_name="retentionact",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="затвердив(ла)",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionact',
-            name='executed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='виконав(ла)'),
+            model_name="retentionact",
+            name="executed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="виконав(ла)",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionact',
-            name='proposed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='склав(ла)'),
+            model_name="retentionact",
+            name="proposed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="склав(ла)",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionact',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.orgunit', verbose_name='орган'),
+            model_name="retentionact",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.orgunit",
+                verbose_name="орган",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionactitem',
-            name='act',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='appeals.retentionact'),
+            model_name="retentionactitem",
+            name="act",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="appeals.retentionact",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionactitem',
-            name='appeal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retention_items', to='appeals.appeal'),
+            model_name="retentionactitem",
+            name="appeal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="retention_items",
+                to="appeals.appeal",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retentionact',
-            constraint=models.UniqueConstraint(fields=('unit', 'number'), name='appeals_retention_act_number'),
+            model_name="retentionact",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "number"), name="appeals_retention_act_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retentionactitem',
-            constraint=models.UniqueConstraint(fields=('act', 'appeal'), name='appeals_retention_item_once'),
+            model_name="retentionactitem",
+            constraint=models.UniqueConstraint(
+                fields=("act", "appeal"), name="appeals_retention_item_once"
+            ),
         ),
     ]

@@ -8,11 +8,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from hromada.content.cache import current_stamp, site_pages_changed
 from hromada.content.factories import make_material, make_section
 from hromada.content.models import AnnouncementPage, NewsPage, RelatedMaterial, SectionPage
 from hromada.content.selectors import section_facets
-from hromada.portal.cache import portal_changed
+from hromada.portal.cache import STAMP_KEY, current_stamp, portal_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def _queries(django_assert_max_num_queries, url: str) -> int:
     from django.test.utils import CaptureQueriesContext
 
     Client().get(url)
-    site_pages_changed()
+    portal_changed()
     with CaptureQueriesContext(connection) as ctx:
         assert Client().get(url).status_code == 200
     return len(ctx.captured_queries)
@@ -68,7 +67,7 @@ def test_material_page_queries_do_not_grow_with_related_materials(
     one = _queries(django_assert_max_num_queries, item.url)
     for i, other in enumerate(others[1:], start=1):
         RelatedMaterial.objects.create(page=item, material=other, sort_order=i)
-    site_pages_changed()
+    portal_changed()
     html = Client().get(item.url).content.decode()
     assert all(other.title in html for other in others)
     assert _queries(django_assert_max_num_queries, item.url) == one
@@ -79,7 +78,7 @@ def test_material_page_lists_only_live_related_materials(section) -> None:
     draft.unpublish()
     RelatedMaterial.objects.create(page=item, material=live, sort_order=0)
     RelatedMaterial.objects.create(page=item, material=draft, sort_order=1)
-    site_pages_changed()
+    portal_changed()
     html = Client().get(item.url).content.decode()
     assert f">{live.title}<" in html
     assert f">{draft.title}<" not in html
@@ -133,14 +132,14 @@ def test_publishing_shows_the_new_material_at_once(
 def test_another_workers_change_shows_within_the_stamp_memo(section, settings) -> None:
     client = Client()
     client.get(section.url)
-    portal_changed()  # a write committed in another process: this one still has the stamp
-    assert client.get(section.url)["X-Portal-Cache"] == "hit"
-    settings.HROMADA_CONTENT_STAMP_SECONDS = 0  # no memo: the shared stamp on every request
+    cache.set(STAMP_KEY, "another-worker", None)  # a write committed in another process
+    assert client.get(section.url)["X-Portal-Cache"] == "hit"  # this one still has the memo
+    settings.HROMADA_PORTAL_STAMP_SECONDS = 0  # no memo: the shared stamp on every request
     assert client.get(section.url)["X-Portal-Cache"] == "miss"
 
 
-def test_the_stamp_memo_follows_a_lost_shared_stamp(section, settings) -> None:
-    settings.HROMADA_CONTENT_STAMP_SECONDS = 0
+def test_without_the_memo_a_lost_shared_stamp_is_a_change(section, settings) -> None:
+    settings.HROMADA_PORTAL_STAMP_SECONDS = 0
     first = current_stamp()
     cache.clear()
     assert current_stamp() != first

@@ -133,3 +133,10 @@ def test_search_queries_do_not_grow_with_the_results(
     with django_assert_max_num_queries(2):  # the page of results, the capped count
         hits = materials_search("будинок")
     assert len(hits.items) == 20
+
+
+def test_result_links_are_the_pages_own_urls(section) -> None:
+    item = make_material(section, "Будинок культури")
+    hits = search_materials(None, "будинку", 20)
+    assert hits.items[0]["url"] == item.url
+    assert f'href="{item.url}"' in hits.html

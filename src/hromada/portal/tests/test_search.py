@@ -4,7 +4,7 @@ import pytest
 
 from hromada.portal.factories import BuildingPassportFactory, ResourceObjectFactory
 from hromada.portal.models import BuildingPassport, ResourceObject
-from hromada.portal.search import matches, normalise, query_terms
+from hromada.portal.search import matches, normalise, query_terms, word_filter
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,30 @@ def test_any_input_is_safe(query: str) -> None:
 
 def test_normalised_text_has_lemmas_between_spaces() -> None:
     assert normalise("Будинки", "вулиці") == " будинок вулиця "
+
+
+@pytest.mark.parametrize(
+    "query", ["a:* & !b | c", "''''", "пам''ятка'", "\\'", "<->", "'; SELECT 1; --", "ї" * 10_000]
+)
+def test_any_input_is_safe_in_the_database_search(query: str) -> None:
+    ResourceObjectFactory()
+    list(ResourceObject.objects.filter(word_filter(query_terms(query))))
+
+
+def test_a_word_with_an_apostrophe_is_one_word() -> None:
+    obj = ResourceObjectFactory(name="Пам'ятка архітектури")
+    ResourceObjectFactory(name="Ятка на ринку")
+    found = ResourceObject.objects.filter(word_filter(query_terms("пам’ятки")))
+    assert list(found) == [obj]
+
+
+def test_the_database_search_matches_word_prefixes_only() -> None:
+    school = ResourceObjectFactory(name="Школа № 12", address="вул. Миру, 5")
+    ResourceObjectFactory(name="Гімназія № 112", address="вул. Миру, 7")
+    found = ResourceObject.objects.filter(word_filter(query_terms("школи 12")))
+    assert list(found) == [school]
+
+
+def test_the_database_search_tolerates_a_typo() -> None:
+    obj = ResourceObjectFactory(name="Міська поліклініка")
+    assert list(ResourceObject.objects.filter(word_filter(query_terms("поліклінікк")))) == [obj]

@@ -53,3 +53,23 @@ def test_empty_filter_lists_a_resource_by_name() -> None:
     ResourceObjectFactory(resource=resource, name="А")
     names = [o.name for o in resource_objects(resource, ObjectFilter())]
     assert names == ["А", "Б"]
+
+
+def test_search_filtered_by_rubric_lists_that_rubrics_objects_in_name_order() -> None:
+    shops = ResourceFactory(rubric=RubricFactory(slug="torgivlia"))
+    clinics = ResourceFactory(rubric=RubricFactory(slug="medytsyna"))
+    ResourceObjectFactory(resource=shops, name="Аптека № 10")
+    ResourceObjectFactory(resource=shops, name="Аптека № 2")
+    ResourceObjectFactory(resource=clinics, name="Аптека № 1")
+    results = portal_search("аптека", rubric="torgivlia")
+    assert results.objects_total == 2
+    assert [o.name for o in results.objects] == ["Аптека № 2", "Аптека № 10"]
+    assert results.passports == []
+
+
+def test_search_page_is_the_first_objects_in_name_order_across_resources() -> None:
+    for i in range(6):
+        ResourceObjectFactory(resource=ResourceFactory(), name=f"Укриття № {i + 1}")
+    results = portal_search("укриття", limit=3)
+    assert results.objects_total == 6
+    assert [o.name for o in results.objects] == ["Укриття № 1", "Укриття № 2", "Укриття № 3"]
