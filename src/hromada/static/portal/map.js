@@ -51,6 +51,9 @@
         // Slices of 200 ms with only a tick between them (the default waits 50 ms each).
         chunkInterval: 200,
         chunkDelay: 1,
+        // Street-level zooms show every point: no cluster levels to build for them (about a
+        // third of the clustering work for 17,000 points).
+        disableClusteringAtZoom: 16,
         showCoverageOnHover: false,
         chunkProgress: function (processed, total) {
           if (processed === total) { finish(); }
