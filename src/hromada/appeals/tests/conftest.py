@@ -18,6 +18,14 @@ def org(db: None) -> Org:
     return make_org()
 
 
+@pytest.fixture(autouse=True)
+def classifiers_after_flush(request: pytest.FixtureRequest) -> None:
+    """Browser tests run on a flushed database (transactional): give them classifier 858."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        ensure_classifiers()
+
+
 def ensure_classifiers() -> None:
     """Load classifier 858 if a transactional test (browser tests) flushed the migration's data."""
     from hromada.core.classifiers import load_builtin_classifiers
