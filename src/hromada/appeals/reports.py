@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hromada.accounts.models import OrgUnit
 from hromada.appeals.models import Appeal, AppealTopic
+from hromada.core.cells import safe_cell
 from hromada.core.classifiers import classifier_items, section_labels
 from hromada.core.exceptions import ApplicationError
 
@@ -202,13 +203,6 @@ def classifier_report(start: date, end: date, scope: OrgUnit | None = None) -> C
 # --- output ------------------------------------------------------------------------------------
 
 
-def _safe(value: Any) -> Any:
-    # A cell starting with "=" would be a formula in the spreadsheet: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def report_xlsx(report: ClassifierReport) -> bytes:
     """The report as a workbook: one sheet, a block per section with its total."""
     from openpyxl import Workbook
@@ -219,7 +213,7 @@ def report_xlsx(report: ClassifierReport) -> bytes:
     assert sheet is not None
     sheet.title = _("Звіт 858")
     bold = Font(bold=True)
-    sheet.append([_safe(report.title)])
+    sheet.append([safe_cell(report.title)])
     sheet["A1"].font = bold
     sheet.append([_("Усього звернень"), "", report.total])
     for section in report.sections:
@@ -232,7 +226,7 @@ def report_xlsx(report: ClassifierReport) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in section.rows:
-            values: list[Any] = [row.code, _safe(row.label), row.count]
+            values: list[Any] = [row.code, safe_cell(row.label), row.count]
             if is_topics:
                 values.append(row.main)
             sheet.append(values)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hromada.control.selectors import DisciplineRow, discipline_total
+from hromada.core.cells import safe_cell
 
 
 def _sheet_rows(rows: Iterable[DisciplineRow]) -> Iterable[list[object]]:
@@ -24,13 +25,6 @@ def _sheet_rows(rows: Iterable[DisciplineRow]) -> Iterable[list[object]]:
             r.open,
             round(r.avg_days, 1) if r.avg_days is not None else None,
         ]
-
-
-def _safe(value: object) -> object:
-    # A cell starting with "=" would be a formula in the spreadsheet: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def discipline_xlsx(
@@ -66,7 +60,7 @@ def discipline_xlsx(
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in _sheet_rows(rows):
-            sheet.append([_safe(v) for v in row])
+            sheet.append([safe_cell(v) for v in row])
         total = discipline_total(rows)
         sheet.append([_("Усього"), *next(iter(_sheet_rows([total])))[1:]])
         sheet.column_dimensions["A"].width = 50

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hromada.core.cells import safe_cell
 from hromada.core.exceptions import ApplicationError
 from hromada.portal.forms import PollForm, PollVoteForm
 from hromada.portal.models import Poll
@@ -235,13 +236,6 @@ def _export_rows(poll: Poll) -> tuple[list[list[Any]], list[list[Any]]]:
     return summary, by_day
 
 
-def _safe_cell(value: Any) -> Any:
-    # A text cell that starts like a formula would run in a spreadsheet (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @polls_staff
 @require_GET
 def staff_poll_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -253,11 +247,11 @@ def staff_poll_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out)
-        writer.writerow([_("Опитування"), _safe_cell(poll.question)])
+        writer.writerow([_("Опитування"), safe_cell(poll.question)])
         writer.writerow([])
-        writer.writerows([[_safe_cell(c) for c in row] for row in summary])
+        writer.writerows([[safe_cell(c) for c in row] for row in summary])
         writer.writerow([])
-        writer.writerows([[_safe_cell(c) for c in row] for row in by_day])
+        writer.writerows([[safe_cell(c) for c in row] for row in by_day])
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -266,13 +260,13 @@ def staff_poll_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         sheet = book.active
         assert sheet is not None
         sheet.title = _("Результати")[:31]
-        sheet.append([_("Опитування"), _safe_cell(poll.question)])
+        sheet.append([_("Опитування"), safe_cell(poll.question)])
         sheet.append([])
         for row in summary:
-            sheet.append([_safe_cell(c) for c in row])
+            sheet.append([safe_cell(c) for c in row])
         days = book.create_sheet(_("За днями")[:31])
         for row in by_day:
-            days.append([_safe_cell(c) for c in row])
+            days.append([safe_cell(c) for c in row])
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
