@@ -210,6 +210,30 @@ def _next_seq() -> int:
     return int(last or 0) + 1
 
 
+def _lock_head(stream: int) -> tuple[int, str, int | None]:
+    """Lock a stream's head; return its last position and hash and the next event number.
+
+    On PostgreSQL one round trip: the locking read of the head and the sequence's next
+    value in one statement (a registration holds its journal's counter while it appends,
+    so every round trip here is time other clerks wait). On SQLite the event number is
+    None: it is MAX + 1 and must be read when the event is written.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT seq, hash, nextval(pg_get_serial_sequence('core_auditevent', 'id')) "  # noqa: S608
+                f"FROM {head_table} WHERE id = %s FOR UPDATE",
+                [stream],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0]), str(row[1]), int(row[2])
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=stream)
+    return head.seq, head.hash, _next_seq() if connection.vendor == "postgresql" else None
+
+
 def _object_type(target: models.Model | None) -> str:
     return target._meta.label_lower if target is not None else ""
 
@@ -223,7 +247,85 @@ def actor_label(actor: Any) -> str:
     return name or email or str(actor)
 
 
-@transaction.atomic
+class AuditAppender:
+    """An audit event to be appended later in this transaction, its stream locked now.
+
+    ``audit_record`` locks the actor's stream, then writes. A service that takes a shared
+    lock of its own (a journal's counter) creates the appender *before* taking it and records
+    after: the stream's head is read in advance, so while the shared lock is held the event
+    costs only its INSERT and the head's UPDATE. Use it once, in the transaction that made it.
+    """
+
+    def __init__(self, actor: Any) -> None:
+        connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            raise RuntimeError("AuditAppender must be created inside transaction.atomic().")
+        self._connection = connection
+        self._actor = actor if getattr(actor, "is_authenticated", False) else None
+        self._stream = audit_stream(self._actor.pk if self._actor is not None else None)
+        # The lock on the stream's head serialises its appenders: positions stay gapless and
+        # the chain linear. It is held until commit, so other streams go on meanwhile.
+        self._last_position, self._prev_hash, self._seq = _lock_head(self._stream)
+        self._used = False
+
+    def record(
+        self,
+        *,
+        action: str,
+        target: models.Model | None = None,
+        data: dict[str, Any] | None = None,
+        object_type: str = "",
+        object_id: str = "",
+        object_repr: str = "",
+    ) -> AuditEvent:
+        """Append the event (once) and move the stream's head to it."""
+        if self._used:
+            raise RuntimeError("An AuditAppender records one event.")
+        if not self._connection.in_atomic_block:
+            raise RuntimeError("AuditAppender.record() must run in the transaction that made it.")
+        self._used = True
+        ctx = current_request_context()
+        actor_obj = self._actor
+        position = self._last_position + 1
+        seq = self._seq if self._seq is not None else _next_seq()
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "stream": self._stream,
+            "stream_seq": position,
+            "created_at": timezone.now(),
+            "actor_id": actor_obj.pk if actor_obj is not None else None,
+            "actor_repr": _clean_text(actor_label(actor_obj) if actor_obj is not None else "")[
+                :255
+            ],
+            "action": _clean_text(action),
+            "object_type": _clean_text(object_type or _object_type(target)),
+            "object_id": _clean_text(str(object_id or (target.pk if target is not None else "")))[
+                :64
+            ],
+            "object_repr": _clean_text(object_repr or (str(target) if target is not None else ""))[
+                :255
+            ],
+            "data": _canonical(data or {}),
+            "ip": normalize_ip(ctx.ip) if ctx else None,
+            "user_agent": _clean_text(ctx.user_agent)[:512] if ctx else "",
+        }
+        digest = compute_hash(prev_hash=self._prev_hash, **fields)
+        event = AuditEvent(prev_hash=self._prev_hash, hash=digest, **fields)
+        if self._connection.vendor == "postgresql":
+            event.pk = seq  # the number came from the id's own sequence
+        event.save(force_insert=True)
+        head_table = self._connection.ops.quote_name(AuditChainHead._meta.db_table)
+        with self._connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s",  # noqa: S608
+                [position, digest, self._stream],
+            )
+        return event
+
+
+# No savepoint of its own: called inside a service's transaction (the usual case), a failed
+# append fails that transaction; called outside one, it is its own transaction.
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: Any,
@@ -235,38 +337,14 @@ def audit_record(
     object_repr: str = "",
 ) -> AuditEvent:
     """Append an event to the audit chain (call inside the service's transaction)."""
-    ctx = current_request_context()
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    stream = audit_stream(actor_obj.pk if actor_obj is not None else None)
-    # The lock on the stream's head serialises its appenders: positions stay gapless and
-    # the chain linear. It is held until commit, so other streams go on meanwhile.
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=stream)
-    position = head.seq + 1
-    seq = _next_seq()
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "stream": stream,
-        "stream_seq": position,
-        "created_at": timezone.now(),
-        "actor_id": actor_obj.pk if actor_obj is not None else None,
-        "actor_repr": _clean_text(actor_label(actor_obj) if actor_obj is not None else "")[:255],
-        "action": _clean_text(action),
-        "object_type": _clean_text(object_type or _object_type(target)),
-        "object_id": _clean_text(str(object_id or (target.pk if target is not None else "")))[:64],
-        "object_repr": _clean_text(object_repr or (str(target) if target is not None else ""))[
-            :255
-        ],
-        "data": _canonical(data or {}),
-        "ip": normalize_ip(ctx.ip) if ctx else None,
-        "user_agent": _clean_text(ctx.user_agent)[:512] if ctx else "",
-    }
-    digest = compute_hash(prev_hash=head.hash, **fields)
-    event = AuditEvent(prev_hash=head.hash, hash=digest, **fields)
-    if transaction.get_connection().vendor == "postgresql":
-        event.pk = seq  # the number came from the id's own sequence
-    event.save(force_insert=True)
-    AuditChainHead.objects.filter(pk=stream).update(seq=position, hash=digest)
-    return event
+    return AuditAppender(actor).record(
+        action=action,
+        target=target,
+        data=data,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+    )
 
 
 def audit_view(*, request: HttpRequest, target: models.Model, what: str = "") -> AuditEvent:

@@ -43,6 +43,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text or "")
 
 
+def with_words(normalised: str, *texts: str) -> str:
+    """Return already normalised text with the normalised words of more texts after it."""
+    more = normalise(*texts)
+    if not more:
+        return normalised
+    return f"{normalised.rstrip()}{more}" if normalised else more
+
+
 def normalise(*texts: str) -> str:
     """Return the normalised words of texts, space-separated (with spaces at both ends)."""
     out: list[str] = []

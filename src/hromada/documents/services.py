@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from hromada.accounts.models import OrgUnit, User
 from hromada.accounts.permissions import has_role, require
 from hromada.accounts.roles import Role
-from hromada.core.audit import audit_record, changed_fields, snapshot
+from hromada.core.audit import AuditAppender, audit_record, changed_fields, snapshot
 from hromada.core.exceptions import ApplicationError
 from hromada.core.notifications import notify
 from hromada.core.numbering import (
@@ -488,34 +488,45 @@ def document_register(
         addressee=card.addressee,
     )
     document.reg_date = today
-    document.save()
-    _link(document, card.answer_to, DocumentLink.Kind.ANSWER_TO)
-    _link(document, card.follow_up_of, DocumentLink.Kind.FOLLOW_UP)
-    for upload in files:
-        _add_file(document, upload, actor, DocumentFile.Kind.IMAGE)
+    # Files and links point at the row, so with them it is written before the number and
+    # numbered after; without them it is written once, numbered (a second write of the row
+    # would update every index of the table again while the counter is locked).
+    row_first = bool(files) or card.answer_to is not None or card.follow_up_of is not None
+    if row_first:
+        document.save()
+        _link(document, card.answer_to, DocumentLink.Kind.ANSWER_TO)
+        _link(document, card.follow_up_of, DocumentLink.Kind.FOLLOW_UP)
+        for upload in files:
+            _add_file(document, upload, actor, DocumentFile.Kind.IMAGE)
     # The number is taken last: the journal's counter stays locked until commit, so the
     # shorter the work after it, the more clerks can register at once. A failure anywhere
     # rolls the whole registration back, and the number with it (no gaps). After it come
-    # only writes: the index onto the row, the audit event (in the clerk's own audit
-    # stream, so clerks do not queue there) and the addressee's notice.
-    _number(journal, document, today)
+    # only writes: the row (or its index), the audit event (in the clerk's own audit
+    # stream, so clerks do not queue there) and the addressee's notice. The clerk's audit
+    # stream is locked and read before the number, so the event costs no read under it.
     # New files have no recognised text yet (OCR runs after commit): the card is all there is.
-    document.search_text = search.document_search_text(
+    # Its words are found now; only the index's are added under the counter's lock.
+    card_words = search.document_search_text(
         summary=document.summary,
-        reg_index=document.reg_index,
+        reg_index="",
         correspondent=card.correspondent.name if card.correspondent else "",
         correspondent_number=document.correspondent_number,
         doc_kind=document.doc_kind,
         extra=[],
     )
-    Document.objects.filter(pk=document.pk).update(
-        year=document.year,
-        seq=document.seq,
-        reg_index=document.reg_index,
-        search_text=document.search_text,
-    )
-    audit_record(
-        actor=actor,
+    audit = AuditAppender(actor)
+    _number(journal, document, today)
+    document.search_text = search.with_words(card_words, document.reg_index)
+    if row_first:
+        Document.objects.filter(pk=document.pk).update(
+            year=document.year,
+            seq=document.seq,
+            reg_index=document.reg_index,
+            search_text=document.search_text,
+        )
+    else:
+        document.save(force_insert=True)
+    audit.record(
         action="documents.document.registered",
         target=document,
         data={

@@ -17,6 +17,7 @@ from hromada.core.audit import (
     GENESIS_HASH,
     REDACTED,
     SYSTEM_STREAM,
+    AuditAppender,
     audit_record,
     audit_stream,
     chain_head,
@@ -223,6 +224,30 @@ def test_a_failed_transaction_leaves_no_event_and_no_gap():
     event = audit_record(actor=None, action="test.done")
     assert event.stream_seq == 2
     assert verify_chain() == (2, None)
+
+
+@pytest.mark.django_db
+def test_an_appender_made_before_other_events_of_its_stream_cannot_break_the_chain():
+    staff = StaffFactory()
+    with transaction.atomic():
+        appender = AuditAppender(staff)  # the stream's head is read and locked here
+        audit_record(actor=None, action="test.other_stream")
+        event = appender.record(action="test.appended", data={"index": "01-15/7"})
+        second = audit_record(actor=staff, action="test.after")
+    assert event.stream == audit_stream(staff.pk)
+    assert (event.stream_seq, second.stream_seq) == (1, 2)
+    assert second.prev_hash == event.hash
+    assert all(r.broken is None for r in verify_streams())
+
+
+@pytest.mark.django_db
+def test_an_appender_records_one_event():
+    with transaction.atomic():
+        appender = AuditAppender(None)
+        appender.record(action="test.once")
+        with pytest.raises(RuntimeError):
+            appender.record(action="test.twice")
+    assert AuditEvent.objects.filter(action="test.twice").count() == 0
 
 
 # --- changed fields -------------------------------------------------------------------
