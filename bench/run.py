@@ -196,7 +196,14 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (4).")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2).")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="Only these paths, comma-separated (the ceiling is always measured first).",
+    )
     args = parser.parse_args()
+    chosen = {p for p in args.pages.split(",") if p}
+    pages = [page for page in PAGES if not chosen or page[0] in chosen or page is PAGES[0]]
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("run me through `make bench` (a throwaway PostgreSQL cluster)")
@@ -252,7 +259,7 @@ def main() -> int:
         results: list[Result] = []
         ceiling = 0.0
         load_before = os.getloadavg()
-        for path, needs_login, marker, target in PAGES:
+        for path, needs_login, marker, target in pages:
             session = cookie if needs_login else None
             status, body = fetch(base + path, session)
             if status != 200 or marker not in body:

@@ -37,4 +37,14 @@ class AccountsConfig(AppConfig):
         )
 
         signals.connect()  # authentication events go to the audit trail
+        from django.core.signals import request_finished
+
+        from hromada.accounts.sessions import forget_loaded_user
+
+        # The user read with a request's session is that request's only.
+        request_finished.connect(
+            lambda **_kwargs: forget_loaded_user(),
+            weak=False,
+            dispatch_uid="hromada-forget-session-user",
+        )
         _register_staff_nav()

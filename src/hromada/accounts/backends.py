@@ -8,6 +8,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.core.exceptions import ValidationError
 from django.db import router
 
+from hromada.accounts.sessions import user_loaded_with_session
 from hromada.core.prepared import PreparedQuery
 
 
@@ -38,6 +39,10 @@ class EmailBackend(AuthenticationBackend):  # type: ignore[misc]
             pk = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
+        # The session engine reads the user with the session, in the same statement.
+        loaded = user_loaded_with_session(pk)
+        if loaded is not None:
+            return loaded if self.user_can_authenticate(loaded) else None
         found = _USER_BY_PK.instances(router.db_for_read(User), pk=pk)
         if not found or not self.user_can_authenticate(found[0]):
             return None

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -298,3 +299,26 @@ class RoleAssignment(TimeStampedModel):
     def __str__(self) -> str:
         scope = self.unit or _("уся громада")
         return f"{self.get_role_display()} — {scope}"
+
+
+class UserSession(AbstractBaseSession):
+    """A database session (Django's) that also names its signed-in user.
+
+    The user column lets one statement read a request's session, its user and the user's
+    grants (hromada.accounts.sessions). It is written from the session's own data when the
+    session is saved; deleting a user deletes their sessions.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    class Meta:
+        verbose_name = _("сеанс")
+        verbose_name_plural = _("сеанси")
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from hromada.accounts.sessions import SessionStore
+
+        return SessionStore

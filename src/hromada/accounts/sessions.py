@@ -1,49 +1,184 @@
-"""Session engine: Django's database sessions, read with a precompiled query.
+"""Session engine: database sessions read together with their user and grants.
 
-Behaviour is exactly ``django.contrib.sessions.backends.db``: the session lives in the
-``django_session`` table, logging out deletes its row (a copied cookie is worthless from
-then on), the row expires with the idle timeout, and the idle-timeout and second-factor
-marks (accounts.middleware) are stored in it. Only the read that every signed-in request
-makes is sent as SQL compiled once per process (hromada.core.prepared) instead of being
-compiled by the ORM each time. ``SESSION_ENGINE = "hromada.accounts.sessions"``.
+Behaviour is Django's database sessions (``django.contrib.sessions.backends.db``): the
+session lives in a table (``accounts.UserSession``, Django's session columns plus the
+signed-in user's id), logging out deletes its row (a copied cookie is worthless from then
+on), the row expires with the idle timeout, and the idle-timeout and second-factor marks
+(accounts.middleware) are stored in it.
+
+What differs is the read every signed-in request makes: one statement returns the session,
+its user's row and the user's grants for today (own roles and those of colleagues they act
+for), where Django would send three queries (session, user, roles). The user is handed to
+the authentication backend (``EmailBackend.get_user``) for this request only; Django's own
+checks of the user (active, the session's password hash) run on it unchanged, and the
+grants are the ones ``permissions.grants_of`` would read. Nothing is kept between requests:
+a revoked role, a deactivated user or a deleted session shows on the next request.
+``SESSION_ENGINE = "hromada.accounts.sessions"``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
-from django.contrib.sessions.models import Session
-from django.db import router
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Subquery
 from django.utils import timezone
 
 from hromada.core.prepared import PreparedQuery
 
-
-def _live_session(key: str, now: datetime) -> QuerySet[Any]:
-    # The same condition as Django's db backend: the key, not yet expired.
-    return Session.objects.filter(session_key=key, expire_date__gt=now).values_list("session_data")
+# The user read with this request's session (None: not read, or no user).
+_loaded_user: ContextVar[Any] = ContextVar("hromada_session_user", default=None)
 
 
-_LIVE_SESSION = PreparedQuery(
-    _live_session,
+def user_loaded_with_session(user_id: Any) -> Any:
+    """Return the user this request's session read brought along, if it has this id."""
+    user = _loaded_user.get()
+    if user is not None and user.pk == user_id:
+        return user
+    return None
+
+
+def forget_loaded_user() -> None:
+    """Drop the user read with a session (at the start and end of every request)."""
+    _loaded_user.set(None)
+
+
+def _session_grants(key: str, now: datetime, day: date) -> Any:
+    """The grants of a live session's user (permissions' grants query, user by session)."""
+    from hromada.accounts.models import UserSession
+    from hromada.accounts.permissions import grants_queryset
+
+    holder = UserSession.objects.filter(session_key=key, expire_date__gt=now).values("user_id")
+    return grants_queryset(user=Subquery(holder[:1]), day=day)
+
+
+_GRANTS = PreparedQuery(
+    _session_grants,
     key="hromada-placeholder-session-key",
     now=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    day=date(1901, 3, 4),
 )
+
+# Per database alias: the statement and, per user column, its field and converters.
+_compiled: dict[str, tuple[str, list[str], list[tuple[Any, list[Any]]]]] = {}
+
+
+def _statement(using: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]:
+    """Build (once per alias) the statement: the session and user row, then the grants.
+
+    ``SELECT 0, session_data, <user columns>, NULL, NULL, NULL`` for the session (its user
+    left-joined), ``UNION ALL`` ``SELECT 1, NULL, <NULLs>, role, unit path, subunits`` for
+    each grant, the grants part being the ORM's grants query compiled by PreparedQuery.
+    """
+    compiled = _compiled.get(using)
+    if compiled is not None:
+        return compiled
+    from hromada.accounts.models import User, UserSession
+
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    fields = list(User._meta.concrete_fields)
+    user_columns = ", ".join(f"u.{qn(f.column)}" for f in fields)
+    nulls = ", ".join("NULL" for _ in fields)
+    grants_sql, _slots = _GRANTS.sql(using)
+    sql = (
+        f"SELECT 0, s.{qn('session_data')}, {user_columns}, NULL, NULL, NULL "  # noqa: S608
+        f"FROM {qn(UserSession._meta.db_table)} s "
+        f"LEFT JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = s.{qn('user_id')} "
+        f"WHERE s.{qn('session_key')} = %s AND s.{qn('expire_date')} > %s "
+        f"UNION ALL SELECT 1, NULL, {nulls}, g.* FROM ({grants_sql}) g"
+    )
+    converters = []
+    for field in fields:
+        column = field.get_col(User._meta.db_table)
+        # What the ORM's compiler applies to a loaded column: the backend's, then the field's.
+        convs = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
+        converters.append((column, convs))
+    compiled = (sql, [f.attname for f in fields], converters)
+    _compiled[using] = compiled
+    return compiled
+
+
+def _grant_params(using: str, key: str, now: datetime, day: date) -> list[Any]:
+    _sql, slots = _GRANTS.sql(using)
+    ops = connections[using].ops
+    values: dict[str, Any] = {"key": key, "now": now, "day": day}
+    out = []
+    for name, kind in slots:
+        value = values[name]
+        if kind == "datetime":
+            value = ops.adapt_datetimefield_value(value)
+        elif kind == "date":
+            value = ops.adapt_datefield_value(value)
+        out.append(value)
+    return out
+
+
+def _user_from(using: str, values: list[Any], names: list[str], converters: list[Any]) -> Any:
+    from hromada.accounts.models import User
+
+    connection = connections[using]
+    row = list(values)
+    for i, (column, convs) in enumerate(converters):
+        for convert in convs:
+            row[i] = convert(row[i], column, connection)
+    return User.from_db(using, names, row)
 
 
 class SessionStore(DbSessionStore):
-    """Database sessions whose per-request read skips the ORM's query compilation."""
+    """Database sessions whose per-request read also brings the user and their grants."""
+
+    def __init__(self, session_key: str | None = None) -> None:
+        # A new store per request: nothing read for an earlier request may be used.
+        forget_loaded_user()
+        super().__init__(session_key)
+
+    @classmethod
+    def get_model_class(cls) -> Any:
+        from hromada.accounts.models import UserSession
+
+        return UserSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        obj: Any = super().create_model_instance(data)
+        try:
+            obj.user_id = int(data[SESSION_KEY]) if data.get(SESSION_KEY) else None
+        except (TypeError, ValueError):
+            obj.user_id = None
+        return obj
 
     def _get_session_from_db(self) -> Any:
         if self.session_key is None:  # pragma: no cover - load() is only called with a key
             return None
-        rows = _LIVE_SESSION.rows(
-            router.db_for_read(self.model), key=self.session_key, now=timezone.now()
-        )
-        if not rows:
+        from hromada.accounts.permissions import Grant, remember_grants
+
+        using = router.db_for_read(self.model)
+        sql, names, converters = _statement(using)
+        now = timezone.now()
+        ops = connections[using].ops
+        params = [
+            self.session_key,
+            ops.adapt_datetimefield_value(now),
+            *_grant_params(using, self.session_key, now, timezone.localdate()),
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        session = next((r for r in rows if r[0] == 0), None)
+        if session is None:
             self._session_key = None
             return None
-        return self.model(session_key=self.session_key, session_data=rows[0][0])
+        width = len(names)
+        user_values = list(session[2 : 2 + width])
+        if user_values[names.index("id")] is not None:
+            user = _user_from(using, user_values, names, converters)
+            remember_grants(
+                user,
+                tuple(Grant(r[-3], r[-2], bool(r[-1])) for r in rows if r[0] == 1),
+            )
+            _loaded_user.set(user)
+        return self.model(session_key=self.session_key, session_data=session[1])

@@ -145,9 +145,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-    # A "SELECT 1" round trip at each request's first query; off: after a database restart
-    # the first request of each worker fails instead (docs/BENCHMARKS.md measures both).
+    # A reused connection is checked before each request's first query; off: after a
+    # database restart the first request of each worker fails instead.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend whose health check reads the socket first and sends "SELECT 1"
+        # only when the server has said something (core/dbengines/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "hromada.core.dbengines.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared between processes: rate limits must hold across workers) --

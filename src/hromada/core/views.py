@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hromada.accounts.permissions import has_perm_memo
+from hromada.accounts.permissions import grants_of, has_perm_memo
 from hromada.core.registry import registry
 
 
@@ -121,6 +126,35 @@ def _staff_or_403(request: HttpRequest) -> None:
 _panel_urls: dict[tuple[str, str], str] = {}
 
 
+# The dashboard page with lazy panels, rendered once per process for each combination of what
+# it shows (see _shell_key), with a marker where the request's CSRF token goes.
+_SHELLS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_SHELLS_MAX = 512
+_CSRF_MARKER = f"hromada-csrf-{secrets.token_hex(16)}"
+
+
+def _shell_key(request: HttpRequest) -> tuple[Any, ...]:
+    """Everything the dashboard page with lazy panels depends on.
+
+    The page shows the user's name, the navigation and the panels their permissions allow
+    (the rules decide from the grants and the user's flags), in their language, with the
+    current path marked. Nothing else in it comes from the database, so two requests with
+    the same key get the same page (only the CSRF token differs, and is put in per request).
+    """
+    user = request.user
+    return (
+        user.pk,
+        getattr(user, "full_name", ""),
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        grants_of(user),
+        get_language(),
+        get_script_prefix(),
+        request.get_full_path(),
+    )
+
+
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     """Render the staff dashboard with the panels the user may see.
@@ -128,23 +162,46 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     In a browser with JavaScript the page comes first and each panel is fetched from
     `staff_panel` as it loads (htmx), so a slow panel never holds up the workspace;
     otherwise (or with ?panels=inline) every panel is rendered into the page.
+
+    The page with lazy panels holds nothing but the user's own shell (name, navigation,
+    panel titles), so each process keeps it rendered per ``_shell_key``; a change of role,
+    name or language is a different key. A page with messages to show is always rendered.
     """
     _staff_or_403(request)
     lazy = request.COOKIES.get(JS_COOKIE) == "1" and request.GET.get("panels") != "inline"
+    if lazy and not len(get_messages(request)):
+        key = _shell_key(request)
+        html = _SHELLS.get(key)
+        if html is None:
+            context = {"panels": _lazy_panels(request), "lazy": True, "csrf_token": _CSRF_MARKER}
+            html = render(request, "core/staff_home.html", context).content.decode()
+            _SHELLS[key] = html
+            while len(_SHELLS) > _SHELLS_MAX:
+                _SHELLS.popitem(last=False)
+        return HttpResponse(html.replace(_CSRF_MARKER, get_token(request)))
+    if lazy:
+        return render(
+            request, "core/staff_home.html", {"panels": _lazy_panels(request), "lazy": True}
+        )
     panels = []
     for panel in registry.panels_for(request.user):
-        if lazy:
-            url = _panel_urls.get((get_script_prefix(), panel.key))
-            if url is None:
-                url = _panel_urls[(get_script_prefix(), panel.key)] = reverse(
-                    "staff_panel", args=[panel.key]
-                )
-            panels.append({"key": panel.key, "title": panel.title, "html": None, "url": url})
-            continue
         html = panel.render(request)
         if html is not None:
             panels.append({"key": panel.key, "title": panel.title, "html": html})
-    return render(request, "core/staff_home.html", {"panels": panels, "lazy": lazy})
+    return render(request, "core/staff_home.html", {"panels": panels, "lazy": False})
+
+
+def _lazy_panels(request: HttpRequest) -> list[dict[str, Any]]:
+    """The panels the user may see, each with the URL it is fetched from."""
+    panels = []
+    for panel in registry.panels_for(request.user):
+        url = _panel_urls.get((get_script_prefix(), panel.key))
+        if url is None:
+            url = _panel_urls[(get_script_prefix(), panel.key)] = reverse(
+                "staff_panel", args=[panel.key]
+            )
+        panels.append({"key": panel.key, "title": panel.title, "html": None, "url": url})
+    return panels
 
 
 @login_required

@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from hromada.accounts.factories import staff_with_role
+from hromada.accounts.models import UserSession as Session
 from hromada.accounts.roles import Role
 from hromada.accounts.sessions import SessionStore
 
@@ -79,3 +79,70 @@ def test_a_password_change_elsewhere_ends_the_session(client: Client):
     user.save()
 
     assert copy.get("/cabinet/").status_code == 302
+
+
+def test_the_session_row_names_its_signed_in_user(client: Client):
+    user = staff_with_role(Role.EDITOR)
+    client.force_login(user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(pk=key).user_id == user.pk
+
+
+def test_a_signed_in_request_reads_session_user_and_grants_in_one_query(
+    client: Client, django_assert_num_queries
+):
+    from hromada.accounts.permissions import Grant, grants_of
+
+    user = staff_with_role(Role.EDITOR)
+    client.force_login(user)
+    request = client.get("/cabinet/").wsgi_request  # warm up
+    with django_assert_num_queries(1):
+        request = client.get("/cabinet/").wsgi_request
+        grants = grants_of(request.user)  # read with the session: no query of its own
+    assert request.user.pk == user.pk
+    assert [g.role for g in grants] == [Role.EDITOR]
+    assert all(isinstance(g, Grant) for g in grants)
+
+
+def test_the_grants_read_with_the_session_are_those_of_the_permission_rules(client: Client):
+    from datetime import timedelta
+
+    from hromada.accounts.models import Substitution
+    from hromada.accounts.permissions import forget_grants, grants_of
+
+    user = staff_with_role(Role.EXECUTOR)
+    absent = staff_with_role(Role.CONTROLLER)
+    today = timezone.localdate()
+    Substitution.objects.create(absent=absent, substitute=user, start=today, end=today)
+    Substitution.objects.create(
+        absent=staff_with_role(Role.ADMIN),
+        substitute=user,
+        start=today - timedelta(days=5),
+        end=today - timedelta(days=1),
+    )
+    client.force_login(user)
+    request_user = client.get("/cabinet/").wsgi_request.user
+    with_session = sorted(grants_of(request_user), key=lambda g: g.role)
+    forget_grants(request_user)
+    assert with_session == sorted(grants_of(request_user), key=lambda g: g.role)
+    assert {g.role for g in with_session} == {Role.EXECUTOR, Role.CONTROLLER}
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(client: Client):
+    user = staff_with_role(Role.EDITOR)
+    client.force_login(user)
+    assert client.get("/cabinet/").status_code == 200
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    assert client.get("/cabinet/").status_code == 302
+
+
+def test_the_user_read_with_a_session_is_not_kept_after_the_request(client: Client):
+    from hromada.accounts.sessions import user_loaded_with_session
+
+    user = staff_with_role(Role.EDITOR)
+    client.force_login(user)
+    assert client.get("/cabinet/").status_code == 200
+    assert user_loaded_with_session(user.pk) is None
