@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any, cast
 
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
@@ -48,6 +48,7 @@ from hromada.appeals.serializers import (
     AppealSerializer,
     AppealStatusSerializer,
     RegisteredSerializer,
+    appeal_data,
 )
 from hromada.core.audit import audit_view
 
@@ -230,10 +231,6 @@ class AppealViewSet(
         serializer.is_valid(raise_exception=True)
         digest = _request_hash(request.data)
         stored_key = scoped_key(user, key) if key else ""
-        if stored_key:
-            previous = Appeal.objects.filter(idempotency_key=stored_key).first()
-            if previous is not None:
-                return self._replay(previous, digest)
         data = serializer.validated_data
         body = self._body(data.get("body", ""))
         card = services.AppealCard(
@@ -260,17 +257,17 @@ class AppealViewSet(
             confirm_anonymous=data["confirm_anonymous"],
             confirm_not_duplicate=data["confirm_not_duplicate"],
         )
+        # One transaction, the service's own: the key's earlier appeal is looked up there
+        # (a retry is answered with it) and the request's hash is written with the row.
         try:
-            with transaction.atomic():
-                registered = services.appeal_register(
-                    actor=user,
-                    body=body,
-                    channel=data["channel"],
-                    card=card,
-                    idempotency_key=stored_key,
-                )
-                if stored_key and registered.tracking_code:
-                    Appeal.objects.filter(pk=registered.appeal.pk).update(idempotency_hash=digest)
+            registered = services.appeal_register(
+                actor=user,
+                body=body,
+                channel=data["channel"],
+                card=card,
+                idempotency_key=stored_key,
+                idempotency_hash=digest,
+            )
         except IntegrityError:
             # A concurrent retry with the same key committed first: answer as a retry.
             previous = (
@@ -281,13 +278,11 @@ class AppealViewSet(
             return self._replay(previous, digest)
         if not registered.tracking_code:  # the service found the key already registered
             return self._replay(registered.appeal, digest)
-        appeal = (
-            Appeal.objects.select_related("unit")
-            .prefetch_related("topics")
-            .get(pk=registered.appeal.pk)
-        )
+        # The response is made from the registered appeal as it is in memory (the row, its
+        # body and its topics were just written): no second read.
+        topics = [t for t in dict.fromkeys(c.strip() for c in data["topics"]) if t]
         payload = {
-            "appeal": AppealSerializer(appeal).data,
+            "appeal": appeal_data(registered.appeal, topics=topics),
             "tracking_code": registered.tracking_code,
             "replayed": False,
             "repeated_of": [a.reg_index for a in registered.related.repeated],
@@ -295,9 +290,10 @@ class AppealViewSet(
         return Response(payload, status=status.HTTP_201_CREATED)
 
     def _body(self, code: str) -> OrgUnit:
+        # The body's journal comes with it (services.journal_for then reads nothing).
         if not code:
-            return selectors.default_body()
-        body = OrgUnit.objects.filter(code=code).first()
+            return selectors.default_body(with_journal=True)
+        body = selectors.body_with_journal(code[:50])
         if body is None:
             raise ValidationError({"body": ["Невідомий орган."]})
         return body

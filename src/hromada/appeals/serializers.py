@@ -141,6 +141,49 @@ class AppealSerializer(serializers.ModelSerializer[Appeal]):
         return [t.code for t in appeal.topics.all()]
 
 
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def appeal_data(appeal: Appeal, *, topics: list[str]) -> dict[str, Any]:
+    """Return what `AppealSerializer(appeal).data` returns, for an appeal just registered.
+
+    A registration answers with the card it wrote: built from the instance in memory (with
+    its topic codes given), it needs neither a second read of the row and its topics nor
+    the ModelSerializer's fields, which DRF builds anew for every instance (≈ 2 ms). The
+    API tests compare it with AppealSerializer field by field.
+    """
+
+    def day(value: Any) -> Any:
+        return None if value is None else _DATE.to_representation(value)
+
+    def moment(value: Any) -> Any:
+        return None if value is None else _DATETIME.to_representation(value)
+
+    return {
+        "id": appeal.pk,
+        "reg_index": appeal.reg_index,
+        "reg_date": day(appeal.reg_date),
+        "state": appeal.state,
+        "channel": appeal.channel,
+        "body": appeal.unit.code,
+        "surname": appeal.surname,
+        "given_name": appeal.given_name,
+        "patronymic": appeal.patronymic,
+        "kind": appeal.kind,
+        "sign": appeal.sign,
+        "subject": appeal.subject,
+        "summary": appeal.summary,
+        "topics": list(topics),
+        "priority": appeal.priority,
+        "due_date": day(appeal.due_date),
+        "result": appeal.result,
+        "answered_at": moment(appeal.answered_at),
+        "closed_at": moment(appeal.closed_at),
+        "source_ref": appeal.source_ref,
+    }
+
+
 class AppealDetailSerializer(AppealSerializer):
     """The whole card, its history and its answers."""
 

@@ -38,7 +38,7 @@ from hromada.appeals.models import (
     MassGroup,
     TermExtension,
 )
-from hromada.core.audit import audit_record, changed_fields
+from hromada.core.audit import AuditAppender, audit_record, changed_fields
 from hromada.core.classifiers import classifier_items
 from hromada.core.districts import District
 from hromada.core.exceptions import ApplicationError
@@ -156,8 +156,33 @@ def _codes(section: str, on: date) -> set[str]:
     return set(classifier_items(CLASSIFIER, section, on).values_list("code", flat=True))
 
 
-def _check_code(value: str, section: str, on: date, *, field: str, label: str) -> None:
-    if value and value not in _codes(section, on):
+# The card's fields that hold classifier-858 codes, and their sections.
+CODE_FIELDS = (("sex", "4"), ("category", "7"), ("social_status", "8"))
+
+
+def _card_topics(card: AppealCard) -> list[str]:
+    return list(dict.fromkeys(t.strip() for t in card.topics if t and t.strip()))
+
+
+def card_codes(card: AppealCard) -> set[tuple[str, str]]:
+    """Return the (section, code) pairs of classifier 858 a card names."""
+    pairs = {(section, getattr(card, name)) for name, section in CODE_FIELDS}
+    pairs |= {("topics", code) for code in _card_topics(card)}
+    return {(section, code) for section, code in pairs if code}
+
+
+def valid_codes(pairs: set[tuple[str, str]], on: date) -> frozenset[tuple[str, str]]:
+    """Return which of these (section, code) pairs are codes valid on the day (one query)."""
+    if not pairs:
+        return frozenset()
+    rows = classifier_items(CLASSIFIER, None, on).filter(code__in={c for _s, c in pairs})
+    return frozenset(p for p in rows.values_list("section", "code") if p in pairs)
+
+
+def _check_code(
+    value: str, section: str, known: frozenset[tuple[str, str]], *, field: str, label: str
+) -> None:
+    if value and (section, value) not in known:
         raise ApplicationError(
             _("Невідомий код «%(code)s» у полі «%(label)s» (класифікатор № 858).")
             % {"code": value[:20], "label": label},
@@ -165,8 +190,18 @@ def _check_code(value: str, section: str, on: date, *, field: str, label: str) -
         )
 
 
-def check_card(card: AppealCard, *, on: date, require_contact: bool = False) -> CheckedCard:
-    """Validate a card; return it cleaned. Raises ApplicationError with a Ukrainian message."""
+def check_card(
+    card: AppealCard,
+    *,
+    on: date,
+    require_contact: bool = False,
+    known_codes: frozenset[tuple[str, str]] | None = None,
+) -> CheckedCard:
+    """Validate a card; return it cleaned. Raises ApplicationError with a Ukrainian message.
+
+    `known_codes`: which of the card's codes (`card_codes`) are valid on the day, when the
+    caller has read them already; otherwise they are read here (one query).
+    """
     text = _text(card.text, field="text", label=_("Суть звернення"), limit=MAX_TEXT, required=True)
     summary = _text(card.summary, field="summary", label=_("Короткий зміст"), limit=MAX_SUMMARY)
     surname = _text(card.surname, field="surname", label=_("Прізвище"), limit=100)
@@ -200,16 +235,16 @@ def check_card(card: AppealCard, *, on: date, require_contact: bool = False) -> 
             _("Колективне звернення має щонайменше двох підписантів: вкажіть їх кількість."),
             field="signatories",
         )
-    _check_code(card.sex, "4", on, field="sex", label=_("Стать"))
-    _check_code(card.category, "7", on, field="category", label=_("Категорія заявника"))
-    _check_code(card.social_status, "8", on, field="social_status", label=_("Соціальний стан"))
-    topics = list(dict.fromkeys(t.strip() for t in card.topics if t and t.strip()))
+    known = valid_codes(card_codes(card), on) if known_codes is None else known_codes
+    _check_code(card.sex, "4", known, field="sex", label=_("Стать"))
+    _check_code(card.category, "7", known, field="category", label=_("Категорія заявника"))
+    _check_code(card.social_status, "8", known, field="social_status", label=_("Соціальний стан"))
+    topics = _card_topics(card)
     if not topics:
         raise ApplicationError(
             _("Вкажіть хоча б одне питання за класифікатором (тематику)."), field="topics"
         )
-    known = _codes("topics", on)
-    unknown = [t for t in topics if t not in known]
+    unknown = [t for t in topics if ("topics", t) not in known]
     if unknown:
         raise ApplicationError(
             _("Невідомий код питання: %(codes)s.") % {"codes": ", ".join(c[:20] for c in unknown)},
@@ -313,8 +348,18 @@ def add_file(appeal: Appeal, upload: Any, kind: str = AppealFile.Kind.ATTACHMENT
 
 
 def journal_for(body: OrgUnit) -> AppealsJournal:
-    """Return a body's appeals journal, creating it with the default index template."""
-    journal = AppealsJournal.objects.filter(body=body).first()
+    """Return a body's appeals journal, creating it with the default index template.
+
+    No query when the body was read with `select_related("appeals_journal")`.
+    """
+    journal: AppealsJournal | None = None
+    if OrgUnit.appeals_journal.is_cached(body):
+        try:
+            journal = body.appeals_journal
+        except AppealsJournal.DoesNotExist:
+            journal = None
+    else:
+        journal = AppealsJournal.objects.filter(body=body).first()
     if journal is not None:
         journal.body = body  # the index template reads its code: no second query
         return journal
@@ -440,8 +485,18 @@ class Registered:
     related: selectors.Related
 
 
-def _classify(appeal: Appeal, checked: CheckedCard, actor: User | None, today: date) -> Any:
-    """Mark repeated / duplicate / anonymous appeals and link them; return what was found."""
+def _classify(
+    appeal: Appeal,
+    checked: CheckedCard,
+    actor: User | None,
+    today: date,
+    *,
+    earlier_ids: list[int] | None = None,
+) -> Any:
+    """Mark repeated / duplicate / anonymous appeals and link them; return what was found.
+
+    `earlier_ids`: the person's earlier appeals, when the caller has looked them up.
+    """
     card = checked.card
     related = selectors.Related()
     if checked.anonymous_reason:
@@ -453,6 +508,7 @@ def _classify(appeal: Appeal, checked: CheckedCard, actor: User | None, today: d
         phone=card.phone,
         topics=checked.topics,
         today=today,
+        earlier=None if earlier_ids is None else selectors.earlier_by_ids(earlier_ids),
     )
     related.duplicates = [a for a in related.duplicates if a.pk != appeal.pk]
     related.repeated = [a for a in related.repeated if a.pk != appeal.pk]
@@ -486,13 +542,22 @@ def appeal_register(
     files: Sequence[Any] = (),
     draft: Appeal | None = None,
     idempotency_key: str = "",
+    idempotency_hash: str = "",
     checked_by_office: bool = True,
 ) -> Registered:
     """Register an appeal in a body's journal (every channel ends here).
 
     `checked_by_office` is False for the citizen's own submission (web form, reception room):
     then the actor need not be the registering office, and the anonymous confirmation is the
-    form's business (it requires name and address).
+    form's business (it requires name and address). An appeal already registered under
+    `idempotency_key` is returned as it is (with no tracking code) instead of registering
+    again; `idempotency_hash` (the API's hash of the request) is kept with the key.
+
+    The journal's counter row stays locked from the number to commit, so registrations into
+    one journal queue there: everything that can happen before the number does (reads in
+    one query, the checks, the lookup, the topics; the clerk's audit stream locked and
+    read), and after it come only writes: on PostgreSQL the appeal's row once, complete (its
+    id was taken with the reads), its history and the audit event.
     """
     if checked_by_office:
         if actor is None:
@@ -501,15 +566,32 @@ def appeal_register(
     if channel not in Channel.values:
         raise ApplicationError(_("Оберіть канал надходження."), field="channel")
     today = _today()
-    checked = check_card(card, on=today, require_contact=channel in {Channel.WEB, Channel.API})
+    reads = selectors.intake_reads(
+        idempotency_key=idempotency_key,
+        codes=card_codes(card),
+        classifier=CLASSIFIER,
+        on=today,
+        window=terms.term_window(today, needs_study=card.needs_study),
+        new_id=draft is None,
+        person=(
+            selectors.person_key(card.surname, card.given_name, card.patronymic),
+            selectors.phone_digits(card.phone),
+        ),
+    )
+    if reads.idempotent_id is not None:
+        # The same request again (a retry): the registration it made, not a second one.
+        previous = Appeal.objects.get(pk=reads.idempotent_id)
+        return Registered(appeal=previous, tracking_code="", related=selectors.Related())
+    checked = check_card(
+        card,
+        on=today,
+        require_contact=channel in {Channel.WEB, Channel.API},
+        known_codes=reads.valid_codes,
+    )
     check_files(files)
     journal = journal_for(body)
     if not journal.is_active:
         raise ApplicationError(_("Журнал реєстрації звернень цього органу закрито."))
-    if idempotency_key:
-        previous = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-        if previous is not None:
-            return Registered(appeal=previous, tracking_code="", related=selectors.Related())
 
     if draft is not None:
         appeal = Appeal.objects.select_for_update().get(pk=draft.pk)
@@ -524,13 +606,16 @@ def appeal_register(
     appeal.unit = body
     appeal.channel = channel
     appeal.idempotency_key = idempotency_key
+    appeal.idempotency_hash = idempotency_hash if idempotency_key else ""
     _fill(appeal, checked)
-    related = _classify(appeal, checked, actor, today)
+    related = _classify(appeal, checked, actor, today, earlier_ids=reads.earlier_ids)
     reg_date = today
     appeal.reg_date = reg_date
     appeal.registered_at = timezone.now()
     appeal.registered_by = actor if checked_by_office else None
-    appeal.first_due_date = terms.initial_due_date(reg_date, needs_study=card.needs_study)
+    appeal.first_due_date = terms.initial_due_date(
+        reg_date, needs_study=card.needs_study, rules=reads.calendar
+    )
     appeal.due_date = appeal.first_due_date
     appeal.retention_until = date(
         reg_date.year + settings.HROMADA_APPEALS_RETENTION_YEARS + 1, 1, 1
@@ -553,43 +638,71 @@ def appeal_register(
         appeal.state = State.REGISTERED
     if appeal.state == State.NOT_CONSIDERED:
         appeal.priority = False  # nothing to consider first
-    appeal.save()
+    # With an id taken in advance (PostgreSQL, a new appeal) the row is written once, after
+    # its number; what points at it (topics, links, files) is written before the number,
+    # its foreign keys checked at commit (Django's are DEFERRABLE INITIALLY DEFERRED).
+    # Otherwise (SQLite, a draft) the row is written first and numbered after.
+    row_last = reads.new_id is not None
+    if row_last:
+        appeal.pk = reads.new_id
+    else:
+        appeal.save()
+    links: list[tuple[Appeal, str]] = []
     if card.duplicate_of is not None:
-        _link(appeal, card.duplicate_of, AppealLink.Kind.DUPLICATE)
-    for earlier in related.repeated:
-        _link(appeal, earlier, AppealLink.Kind.REPEATED)
+        links.append((card.duplicate_of, AppealLink.Kind.DUPLICATE))
+    links += [(earlier, AppealLink.Kind.REPEATED) for earlier in related.repeated]
     if card.follow_up_of is not None:
-        _link(appeal, card.follow_up_of, AppealLink.Kind.FOLLOW_UP)
+        links.append((card.follow_up_of, AppealLink.Kind.FOLLOW_UP))
     if card.complaint_about is not None:
-        _link(appeal, card.complaint_about, AppealLink.Kind.COMPLAINT)
+        links.append((card.complaint_about, AppealLink.Kind.COMPLAINT))
+    if draft is None:  # a new appeal has no links or topics yet: plain inserts
+        if links:
+            AppealLink.objects.bulk_create(
+                [AppealLink(from_appeal=appeal, to_appeal=to, kind=kind) for to, kind in links]
+            )
+    else:
+        for to, kind in links:
+            _link(appeal, to, kind)
     _set_topics(appeal, checked.topics, new=draft is None)
     for upload in files:
         add_file(appeal, upload)
     code = new_tracking_code()
     appeal.tracking_hash = tracking_hash(appeal.pk, code)
+    public_template = _("Зареєстровано за № %(index)s від %(date)s. Строк розгляду — до %(due)s.")
+    # The clerk's audit stream is locked and read now, before the number.
+    audit = AuditAppender(actor)
     # The number is taken last: the counter row stays locked until commit.
     _number(appeal, journal, today)
-    Appeal.objects.filter(pk=appeal.pk).update(
-        year=appeal.year,
-        seq=appeal.seq,
-        reg_index=appeal.reg_index,
-        tracking_hash=appeal.tracking_hash,
-    )
-    public = _("Зареєстровано за № %(index)s від %(date)s. Строк розгляду — до %(due)s.") % {
+    if row_last:
+        appeal.save(force_insert=True)
+    else:
+        Appeal.objects.filter(pk=appeal.pk).update(
+            year=appeal.year,
+            seq=appeal.seq,
+            reg_index=appeal.reg_index,
+            tracking_hash=appeal.tracking_hash,
+        )
+    public = public_template % {
         "index": appeal.reg_index,
         "date": _fmt(reg_date),
         "due": _fmt(appeal.due_date) if appeal.due_date else "—",
     }
-    registered_event = event(appeal, AppealEvent.Kind.REGISTERED, actor=actor, public_note=public)
-    if appeal.state == State.NOT_CONSIDERED:
-        event(
-            appeal,
-            AppealEvent.Kind.NOT_CONSIDERED,
-            actor=actor,
-            public_note=appeal.not_considered_reason,
+    history = [
+        AppealEvent(
+            appeal=appeal, kind=AppealEvent.Kind.REGISTERED, actor=actor, public_note=public[:500]
         )
-    audit_record(
-        actor=actor,
+    ]
+    if appeal.state == State.NOT_CONSIDERED:
+        history.append(
+            AppealEvent(
+                appeal=appeal,
+                kind=AppealEvent.Kind.NOT_CONSIDERED,
+                actor=actor,
+                public_note=appeal.not_considered_reason[:500],
+            )
+        )
+    registered_event = AppealEvent.objects.bulk_create(history)[0]
+    audit.record(
         action="appeals.appeal.registered",
         target=appeal,
         data={

@@ -14,9 +14,12 @@ from __future__ import annotations
 import calendar as _calendar
 from datetime import date, timedelta
 
-from hromada.core.calendar import add_calendar_days, next_working_day
+from hromada.core.calendar import CalendarRules, add_calendar_days, next_working_day
 
 SHORT_TERM_DAYS = 15
+# Days of the calendar read for the end of a term: a term that ends on a day off moves to
+# the first working day within them (the core calendar reads windows of this size too).
+TERM_WINDOW_DAYS = 62
 MAX_TERM_DAYS = 45
 FORWARD_DAYS = 5
 RETURN_DAYS = 10
@@ -30,8 +33,28 @@ def add_month(start: date) -> date:
     return date(year, month, day)
 
 
-def initial_due_date(reg_date: date, *, needs_study: bool) -> date:
-    """Return the due date an appeal gets at registration."""
+def term_window(reg_date: date, *, needs_study: bool) -> tuple[date, date]:
+    """Return the days of the calendar the initial term's end is found in (inclusive)."""
+    start = reg_date + timedelta(days=SHORT_TERM_DAYS) if not needs_study else add_month(reg_date)
+    return start, start + timedelta(days=TERM_WINDOW_DAYS - 1)
+
+
+def initial_due_date(
+    reg_date: date, *, needs_study: bool, rules: CalendarRules | None = None
+) -> date:
+    """Return the due date an appeal gets at registration.
+
+    `rules`: the calendar's overrides and periods over `term_window` (read by the caller in
+    a query it makes anyway); without them the calendar is read here.
+    """
+    if rules is not None:
+        start, end = term_window(reg_date, needs_study=needs_study)
+        day = start
+        while day <= end:
+            if rules.is_working_day(day):
+                return min(day, latest_due_date(reg_date))
+            day += timedelta(days=1)
+        # No working day in two months: let the calendar look further.
     if not needs_study:
         return min(add_calendar_days(reg_date, SHORT_TERM_DAYS), latest_due_date(reg_date))
     return min(next_working_day(add_month(reg_date)), latest_due_date(reg_date))
