@@ -291,6 +291,7 @@ class PortalSearchView(APIView):
                 },
                 "passports": {
                     "total": results.passports_total,
+                    "more": results.passports_more,
                     "items": [{"id": p.pk, "address": p.address} for p in results.passports],
                 },
                 "resources": ResourceSerializer(results.resources, many=True).data,

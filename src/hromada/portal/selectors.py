@@ -203,6 +203,11 @@ def passports_search(q: str) -> QuerySet[BuildingPassport]:
     return qs.filter(word_filter(terms)).order_by("sort_key", "pk")
 
 
+# Passports are counted up to this many ("понад 1000" beyond): the exact count of a common
+# word ("ОСББ" is in 15,000 of 50,000 addresses at 10x) costs more than the rest of a search.
+PASSPORT_COUNT_CAP = 1000
+
+
 @dataclass
 class SearchResults:
     """Portal search results, grouped by type, each group cut to a page."""
@@ -215,10 +220,17 @@ class SearchResults:
     resources: list[Resource]
     facets_rubric: list[dict[str, Any]]
     facets_district: list[dict[str, Any]]
+    # More than passports_total (= PASSPORT_COUNT_CAP) passports match.
+    passports_more: bool = False
 
     @property
     def total(self) -> int:
         return self.objects_total + self.passports_total + len(self.resources)
+
+    @property
+    def total_more(self) -> bool:
+        """Whether the total is a lower bound (some group was counted only up to a cap)."""
+        return self.passports_more
 
 
 def portal_search(
@@ -239,15 +251,24 @@ def portal_search(
     return cached
 
 
-def _rubric_of_resources() -> dict[int, tuple[str, str]]:
-    return {
-        pk: (slug, name)
-        for pk, slug, name in Resource.objects.values_list("pk", "rubric__slug", "rubric__name")
-    }
+# (id, name, slug, rubric id, rubric slug, rubric name) of a resource.
+ResourceRow = tuple[int, str, str, int, str, str]
 
 
-def _resource_names() -> list[tuple[int, str]]:
-    return [(pk, name.lower()) for pk, name in Resource.objects.values_list("pk", "name")]
+def _resource_rows() -> list[ResourceRow]:
+    return list(
+        Resource.objects.values_list(
+            "pk", "name", "slug", "rubric_id", "rubric__slug", "rubric__name"
+        ).order_by("rubric__order", "order", "name", "pk")
+    )
+
+
+def _narrow_resource(row: ResourceRow) -> Resource:
+    """Return a resource with only its id, name, slug and rubric id loaded (others deferred)."""
+    loaded = {"id": row[0], "name": row[1], "slug": row[2], "rubric_id": row[3]}
+    # from_db takes the loaded fields in the model's field order.
+    names = [f.attname for f in Resource._meta.concrete_fields if f.attname in loaded]
+    return Resource.from_db(None, names, [loaded[name] for name in names])
 
 
 def _object_groups_and_page(
@@ -283,6 +304,25 @@ def _object_groups_and_page(
     return groups, [pk for _r, _d, _n, pk in rows if pk is not None]
 
 
+def _capped_count(found: QuerySet[Any], cap: int) -> int:
+    """Return how many rows match, counting no further than cap + 1."""
+    if connection.vendor != "postgresql":
+        return found.order_by()[: cap + 1].count()
+    # A LIMIT inside the counted query makes the planner pick a sequential scan that stops
+    # early, not knowing that it computes every row's word list (~1.6 µs a row): 2-3x the
+    # index's cost for "ОСББ". A materialised CTE is planned alone (the GIN index) and read
+    # lazily, so the outer LIMIT still stops its scan at cap + 1 rows.
+    sql, params = found.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH m AS MATERIALIZED ({sql}) "  # noqa: S608 - Django's SQL, bound values
+            "SELECT COUNT(*) FROM (SELECT 1 FROM m LIMIT %s) AS capped",
+            [*params, cap + 1],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def _portal_search(
     q: str, *, kind: str = "", rubric: str = "", district: str = "", limit: int = 20
 ) -> SearchResults:
@@ -298,8 +338,10 @@ def _portal_search(
         return SearchResults([], [], 0, [], 0, [], [], [])
     district = district if district in District.values else ""
     found = ResourceObject.objects.filter(word_filter(terms))
-    # Grouped by resource without joins (the big scan stays narrow); rubrics mapped here.
-    rubric_of: dict[int, tuple[str, str]] = local_memo("rubric-of", _rubric_of_resources)
+    # Grouped by resource without joins (the big scan stays narrow); rubrics mapped here from
+    # one memo of the 167 resources (also their names for matching and objects' resources).
+    resource_rows: list[ResourceRow] = local_memo("resource-rows", _resource_rows)
+    rubric_of = {row[0]: (row[4], row[5]) for row in resource_rows}
     rubric_ids = [pk for pk, (slug, _n) in rubric_of.items() if slug == rubric]
     page_ids: list[int] | None = None
     if connection.vendor == "postgresql":
@@ -340,26 +382,42 @@ def _portal_search(
             if rubric:
                 page_of = page_of.filter(resource_id__in=rubric_ids)
             ids = list(page_of.order_by("sort_key", "pk").values_list("pk", flat=True)[:limit])
-        by_pk = ResourceObject.objects.select_related("resource").in_bulk(ids)
+        # No join: each object gets its resource (name, slug) from the memo's rows.
+        by_pk = ResourceObject.objects.defer("search_text", "sort_key").in_bulk(ids)
+        resource_of = {row[0]: row for row in resource_rows}
+        narrow: dict[int, Resource] = {}
+        for obj in by_pk.values():
+            row = resource_of.get(obj.resource_id)
+            if row is not None:
+                if obj.resource_id not in narrow:
+                    narrow[obj.resource_id] = _narrow_resource(row)
+                obj.resource = narrow[obj.resource_id]
         objects = [by_pk[pk] for pk in ids if pk in by_pk]
     passports: list[BuildingPassport] = []
     passports_total = 0
+    passports_more = False
     if kind in ("", "passports") and not rubric:
         found_passports = BuildingPassport.objects.filter(word_filter(terms))
         if district:
             found_passports = found_passports.filter(district=district)
-        ids = list(found_passports.order_by("sort_key", "pk").values_list("pk", flat=True)[:limit])
-        passports_total = found_passports.count() if len(ids) == limit else len(ids)
-        by_pk_passport = BuildingPassport.objects.in_bulk(ids)
-        passports = [by_pk_passport[pk] for pk in ids if pk in by_pk_passport]
+        # A result shows a passport's address only: the page's rows are read in one query.
+        passports = list(found_passports.order_by("sort_key", "pk").only("pk", "address")[:limit])
+        passports_total = len(passports)
+        if passports_total == limit:
+            # Counted up to the cap: a LIMITed scan stops early on a common word.
+            counted = _capped_count(found_passports, PASSPORT_COUNT_CAP)
+            passports_total = min(counted, PASSPORT_COUNT_CAP)
+            passports_more = counted > PASSPORT_COUNT_CAP
     resources: list[Resource] = []
     if kind in ("", "resources") and not rubric:
         # 167 resources: matched in memory (case-insensitively also on SQLite's Cyrillic).
         stems = [term[: max(3, len(term) - 2)] for term in terms]
-        names: list[tuple[int, str]] = local_memo("resource-names", _resource_names)
-        found_pks = [pk for pk, name in names if all(stem in name for stem in stems)][:10]
+        found_pks = [
+            row[0] for row in resource_rows if all(stem in row[1].lower() for stem in stems)
+        ][:10]
         if found_pks:
-            resources = list(Resource.objects.filter(pk__in=found_pks).select_related("rubric"))
+            by_pk_resource = Resource.objects.select_related("rubric").in_bulk(found_pks)
+            resources = [by_pk_resource[pk] for pk in found_pks if pk in by_pk_resource]
     return SearchResults(
         terms=terms,
         objects=objects,
@@ -369,6 +427,7 @@ def _portal_search(
         resources=resources,
         facets_rubric=facets_rubric,
         facets_district=facets_district,
+        passports_more=passports_more,
     )
 
 

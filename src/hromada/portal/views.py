@@ -315,6 +315,7 @@ def search_json(request: HttpRequest) -> HttpResponse:
             },
             "passports": {
                 "total": results.passports_total,
+                "more": results.passports_more,
                 "items": [{"id": p.pk, "address": p.address} for p in results.passports],
             },
             "resources": [{"slug": r.slug, "name": r.name} for r in results.resources],

@@ -46,6 +46,22 @@ def test_search_endpoint_finds_a_word_in_another_case() -> None:
     assert data["objects"]["items"][0]["id"] == obj.pk
 
 
+def test_search_endpoint_serialises_objects_with_their_resource() -> None:
+    obj = ResourceObjectFactory(name="Бібліотека-філія № 4")
+    item = APIClient().get("/api/v1/portal/search/", {"q": "бібліотека"}).json()["objects"]
+    assert item["items"][0]["resource"] == obj.resource.slug
+    assert item["items"][0]["attributes"]["open_sunday"] is True
+
+
+def test_search_endpoint_says_whether_passports_were_counted_to_the_cap(monkeypatch: Any) -> None:
+    from hromada.portal import selectors
+
+    BuildingPassportFactory.create_batch(22, street="вул. Миру")
+    monkeypatch.setattr(selectors, "PASSPORT_COUNT_CAP", 21)
+    data = APIClient().get("/api/v1/portal/search/", {"q": "миру"}).json()
+    assert (data["passports"]["total"], data["passports"]["more"]) == (21, True)
+
+
 def test_staff_of_the_owner_unit_creates_an_object() -> None:
     unit = OrgUnitFactory()
     resource = ResourceFactory(unit=unit)

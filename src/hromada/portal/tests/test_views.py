@@ -205,6 +205,28 @@ def test_search_facet_by_rubric_limits_the_objects(client: Client) -> None:
     assert other.get_absolute_url() not in results
 
 
+def test_search_says_more_than_the_cap_of_passports(client: Client, monkeypatch: Any) -> None:
+    from hromada.portal import selectors
+
+    BuildingPassportFactory.create_batch(25, street="вул. Миру")
+    monkeypatch.setattr(selectors, "PASSPORT_COUNT_CAP", 21)
+    body = client.get(reverse("portal:search"), {"q": "миру"}).content.decode()
+    assert "Житлові будинки (понад 21)" in body
+    assert "Знайдено понад 21 результатів" in body
+
+
+def test_search_json_says_whether_passports_were_counted_to_the_cap(
+    client: Client, monkeypatch: Any
+) -> None:
+    from hromada.portal import selectors
+
+    BuildingPassportFactory.create_batch(25, street="вул. Миру")
+    monkeypatch.setattr(selectors, "PASSPORT_COUNT_CAP", 21)
+    data = client.get(reverse("portal:search_json"), {"q": "миру"}).json()
+    assert (data["passports"]["total"], data["passports"]["more"]) == (21, True)
+    assert len(data["passports"]["items"]) == 20
+
+
 # --- Import --------------------------------------------------------------------------------
 
 
