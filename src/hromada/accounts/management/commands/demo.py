@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from hromada.accounts.demo import (
     DEFAULT_OFFICIALS,
@@ -64,6 +64,11 @@ class Command(BaseCommand):
             message = loader.load()
             if message:
                 self.stdout.write(message)
+        if connection.vendor == "postgresql":
+            # Fresh tables have no statistics until autovacuum gets to them; plan the first
+            # requests on the demo's real sizes, not on PostgreSQL's defaults.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self._print_logins()
 
     def _print_logins(self) -> None:
