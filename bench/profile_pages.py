@@ -4,8 +4,9 @@
 
 Migrates the throwaway database, loads the demo city, logs the bench user in (as
 bench/run.py does) and requests each page N times through Django's test client under
-cProfile ("anon:/path": without the session); prints the mean time, the queries of one
-request and the top functions.
+cProfile ("anon:/path": without the session); prints the mean time, the CPU time per
+request of this process and of its PostgreSQL backend (read from /proc: the database must
+run on this machine), the queries of one request and the top functions.
 """
 
 from __future__ import annotations
@@ -64,11 +65,19 @@ def main() -> None:
         print(f"\n=== {path} ({who}): status {status}, {len(queries)} queries")
         for q in queries.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:160]}")
+        server_before = _server_cpu(connection)
+        cpu_start = time.process_time()
         start = time.perf_counter()
         for _ in range(args.n):
             client.get(path)
         plain = (time.perf_counter() - start) / args.n * 1000
-        print(f"  mean {plain:.2f} ms per request (in-process, not profiled)")
+        cpu = (time.process_time() - cpu_start) / args.n * 1000
+        server = (_server_cpu(connection) - server_before) / args.n * 1000
+        print(
+            f"  mean {plain:.2f} ms per request (in-process, not profiled); CPU: "
+            f"{cpu:.3f} ms this process + {server:.3f} ms its PostgreSQL backend = "
+            f"{cpu + server:.3f} ms"
+        )
         profiler = cProfile.Profile()
         start = time.perf_counter()
         profiler.enable()
@@ -77,7 +86,19 @@ def main() -> None:
         profiler.disable()
         elapsed = time.perf_counter() - start
         print(f"  mean {elapsed / args.n * 1000:.2f} ms per request (in-process, profiled)")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+        order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
+        pstats.Stats(profiler).sort_stats(order).print_stats(args.top)
+
+
+def _server_cpu(connection: object) -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
+    if connection.vendor != "postgresql":  # type: ignore[attr-defined]
+        return 0.0
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
+from hromada.core.prepared import statement_cursor
+
 # The user read with this request's session (None: not read, or no user).
 _loaded_user: ContextVar[Any] = ContextVar("hromada_session_user", default=None)
 
@@ -115,7 +117,7 @@ class SessionStore(DbSessionStore):
         sql, names, converters = _statement(using)
         ops = connections[using].ops
         params = [self.session_key, ops.adapt_datetimefield_value(timezone.now())]
-        with connections[using].cursor() as cursor:
+        with statement_cursor(using) as cursor:
             cursor.execute(sql, params)
             session = cursor.fetchone()
         if session is None:

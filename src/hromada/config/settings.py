@@ -152,6 +152,11 @@ else:
         # Django's backend whose health check reads the socket first and sends "SELECT 1"
         # only when the server has said something (core/dbengines/postgresql/base.py).
         DATABASES["default"]["ENGINE"] = "hromada.core.dbengines.postgresql"
+        # The few statements every signed-in request runs are prepared on the server
+        # (core/prepared.py); off behind a pooler that cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepared_statements"] = env.bool(
+            "HROMADA_DB_PREPARED_STATEMENTS", default=True
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared between processes: rate limits must hold across workers) --

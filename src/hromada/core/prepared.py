@@ -10,6 +10,9 @@ placeholder, and from then on sends the same SQL through a cursor with the new v
 The queryset stays the single description of the query (table and column names,
 conditions such as ``Substitution.objects.current()``); only its compilation is cached.
 Use it for small, hot, read-only queries whose shape never depends on the values.
+
+On PostgreSQL the statement is also prepared on the server (:func:`statement_cursor`), so
+the server does not plan it again on every request either.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ from django.db.models import Model, QuerySet
 
 # How a runtime value becomes an SQL parameter: as it is, or as the backend adapts dates.
 _AS_IS, _DATE, _DATETIME = "as-is", "date", "datetime"
+
+
+def statement_cursor(using: str = "default") -> Any:
+    """Return a cursor for a hot statement: prepared on the server where the backend can
+    (``hromada.core.dbengines.postgresql``), Django's usual cursor elsewhere."""
+    connection = connections[using]
+    make = getattr(connection, "prepared_cursor", None)
+    return make() if make is not None else connection.cursor()
 
 
 class PreparedQuery:
@@ -80,12 +91,18 @@ class PreparedQuery:
                 )
         return sql, tuple(slots)
 
+    def params(self, using: str = "default", **values: Any) -> list[Any]:
+        """Return the SQL parameters for these values, in the order of :meth:`sql`'s SQL
+        (for a caller that embeds that SQL in a statement of its own)."""
+        _sql, slots = self.sql(using)
+        ops = connections[using].ops
+        return [_adapt(values[name], kind, ops) for name, kind in slots]
+
     def rows(self, using: str = "default", **values: Any) -> Sequence[tuple[Any, ...]]:
         """Run the query with these values; return the raw rows (backend types)."""
-        sql, slots = self.sql(using)
-        ops = connections[using].ops
-        params = [_adapt(values[name], kind, ops) for name, kind in slots]
-        with connections[using].cursor() as cursor:
+        sql, _slots = self.sql(using)
+        params = self.params(using, **values)
+        with statement_cursor(using) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()  # type: ignore[no-any-return]
 

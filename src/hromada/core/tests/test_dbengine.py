@@ -55,3 +55,75 @@ def test_a_connection_the_server_dropped_is_replaced_before_the_next_query(monke
     connection.close_if_unusable_or_obsolete()
     assert _backend_pid() != pid  # no error: a new connection served the query
     assert checks == [1]
+
+
+# --- Statements prepared on the server (prepared_cursor, core.prepared) -------------------
+
+_BY_EMAIL = "SELECT id FROM accounts_user WHERE email = %s"
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_hot_statement_is_prepared_once_and_answers_for_each_new_value():
+    from hromada.accounts.factories import StaffFactory
+    from hromada.core.prepared import statement_cursor
+
+    first, second = StaffFactory(), StaffFactory()
+    for user in (first, second, first):
+        with statement_cursor() as cursor:
+            cursor.execute(_BY_EMAIL, [user.email])
+            assert cursor.fetchall() == [(user.pk,)]
+    assert sum("accounts_user WHERE email = $1" in s for s in _prepared_statements()) == 1
+
+
+def test_django_cursors_still_bind_on_the_client_and_prepare_nothing():
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(_BY_EMAIL + " AND 7 = 7", ["nobody@example.invalid"])
+    assert not [s for s in _prepared_statements() if "7 = 7" in s]
+
+
+def test_a_prepared_statement_is_logged_with_its_values():
+    from django.test.utils import CaptureQueriesContext
+
+    from hromada.core.prepared import statement_cursor
+
+    with CaptureQueriesContext(connection) as queries, statement_cursor() as cursor:
+        cursor.execute(_BY_EMAIL, ["someone@example.com"])
+    assert queries.captured_queries[-1]["sql"] == (
+        "SELECT id FROM accounts_user WHERE email = 'someone@example.com'"
+    )
+
+
+def test_a_statement_prepared_in_a_rolled_back_transaction_is_prepared_again():
+    from django.db import transaction
+
+    from hromada.core.prepared import statement_cursor
+
+    with transaction.atomic():
+        with statement_cursor() as cursor:
+            cursor.execute(_BY_EMAIL, ["a@example.com"])
+        transaction.set_rollback(True)
+    with statement_cursor() as cursor:  # the server forgot it with the transaction
+        cursor.execute(_BY_EMAIL, ["a@example.com"])
+        assert cursor.fetchall() == []
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    from hromada.core.dbengines.postgresql.base import DatabaseWrapper, PreparingCursor
+
+    settings = {**connection.settings_dict}
+    settings["OPTIONS"] = {**settings["OPTIONS"], "prepared_statements": False}
+    other = DatabaseWrapper(settings, alias="no-prepare")
+    try:
+        assert "prepared_statements" not in other.get_connection_params()
+        with other.prepared_cursor() as cursor:
+            assert not isinstance(cursor.cursor, PreparingCursor)
+            cursor.execute(_BY_EMAIL, ["nobody@example.invalid"])
+        assert other.connection.prepare_threshold is None
+    finally:
+        other.close()
