@@ -27,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hromada.config.settings")
 os.environ.setdefault("HROMADA_MFA_ENFORCED", "false")
 os.environ.setdefault("DEBUG", "False")
@@ -107,6 +108,9 @@ def main() -> int:
     cpu: list[float] = []
     wall: list[float] = []
     profiler = cProfile.Profile() if args.profile else None
+    from run import server_cpu_seconds
+
+    server_before = server_cpu_seconds(connection)
     for _ in range(args.n):
         c0, w0 = time.process_time(), time.perf_counter()
         if profiler is not None:
@@ -116,9 +120,11 @@ def main() -> int:
             profiler.disable()
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - w0) * 1000)
+    server = (server_cpu_seconds(connection) - server_before) / args.n * 1000
     print(
         f"{connection.vendor}: {query_count} queries per registration; "
         f"CPU ms median {statistics.median(cpu):.2f} (mean {statistics.fmean(cpu):.2f}), "
+        f"database backend CPU ms mean {server:.2f}, "
         f"wall ms median {statistics.median(wall):.2f} over {args.n}; "
         f"load average {os.getloadavg()[0]:.1f}" + (" (under cProfile)" if profiler else "")
     )

@@ -39,7 +39,7 @@ def main() -> None:
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
     }
     os.environ.update(env)
-    from run import hromada, staff_session_cookie  # the bench's own login
+    from run import hromada, server_cpu_seconds, staff_session_cookie  # the bench's own login
 
     hromada("migrate", "--noinput", "-v0", env=dict(os.environ))
     hromada("demo", env=dict(os.environ))
@@ -65,14 +65,14 @@ def main() -> None:
         print(f"\n=== {path} ({who}): status {status}, {len(queries)} queries")
         for q in queries.captured_queries:
             print(f"  {q['time']}s  {q['sql'][:160]}")
-        server_before = _server_cpu(connection)
+        server_before = server_cpu_seconds(connection)
         cpu_start = time.process_time()
         start = time.perf_counter()
         for _ in range(args.n):
             client.get(path)
         plain = (time.perf_counter() - start) / args.n * 1000
         cpu = (time.process_time() - cpu_start) / args.n * 1000
-        server = (_server_cpu(connection) - server_before) / args.n * 1000
+        server = (server_cpu_seconds(connection) - server_before) / args.n * 1000
         print(
             f"  mean {plain:.2f} ms per request (in-process, not profiled); CPU: "
             f"{cpu:.3f} ms this process + {server:.3f} ms its PostgreSQL backend = "
@@ -88,17 +88,6 @@ def main() -> None:
         print(f"  mean {elapsed / args.n * 1000:.2f} ms per request (in-process, profiled)")
         order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
         pstats.Stats(profiler).sort_stats(order).print_stats(args.top)
-
-
-def _server_cpu(connection: object) -> float:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same machine)."""
-    if connection.vendor != "postgresql":  # type: ignore[attr-defined]
-        return 0.0
-    with connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,18 @@ class Result:
         return self.errors == 0 and (self.target is None or self.ratio >= self.target)
 
 
+def server_cpu_seconds(connection: Any) -> float:
+    """CPU seconds used so far by a Django connection's PostgreSQL backend (read from /proc:
+    the server must run on this machine); 0 for other databases."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def log(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 

@@ -19,7 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -212,4 +214,6 @@ def staff_panel(request: HttpRequest, key: str) -> HttpResponse:
     if panel is None or not has_perm_memo(request.user, panel.perm):
         raise Http404
     html = panel.render(request)
-    return HttpResponse(html or "")
+    if html is None:  # nothing here for this user (inline, such a panel is left out)
+        html = format_html('<p class="govuk-body">{}</p>', _("Тут поки нічого для вас."))
+    return HttpResponse(html)

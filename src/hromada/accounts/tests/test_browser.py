@@ -97,3 +97,24 @@ def test_people_screens_render_and_are_accessible(
     page.get_by_role("button", name="Зберегти").click()
     assert page.locator(".govuk-error-summary").is_visible()
     axe_check(page)
+
+
+def test_the_dashboard_panels_load_after_the_page_and_are_busy_no_more(
+    page: Page, live_server: LiveServer, axe_check: Check, screenshot: Shot
+) -> None:
+    admin = staff_with_role(Role.ADMIN, None, email="admin@rada.example")
+    log_in(page, live_server, admin)
+    page.goto("/staff/")  # init.js sets the cookie: the next load has lazy panels
+    page.goto("/staff/")
+    panels = page.locator("section.hromada-panel")
+    assert panels.count() >= 1
+    page.wait_for_function(
+        "[...document.querySelectorAll('section.hromada-panel')]"
+        ".every(s => s.getAttribute('aria-busy') === 'false')"
+    )
+    assert page.get_by_text("Завантаження…").count() == 0
+    # A panel with nothing for this user says so instead of staying empty.
+    appeals = panels.filter(has=page.get_by_role("heading", name="Звернення громадян"))
+    assert "Тут поки нічого для вас." in appeals.inner_text()
+    screenshot(page, "staff-dashboard-loaded")
+    axe_check(page)
