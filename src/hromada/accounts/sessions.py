@@ -26,7 +26,7 @@ from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
 from django.utils import timezone
 
-from hromada.core.prepared import statement_cursor
+from hromada.core.prepared import column_converters, load_instance, statement_cursor
 
 # The user read with this request's session (None: not read, or no user).
 _loaded_user: ContextVar[Any] = ContextVar("hromada_session_user", default=None)
@@ -66,26 +66,10 @@ def _statement(using: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]
         f"LEFT JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = s.{qn('user_id')} "
         f"WHERE s.{qn('session_key')} = %s AND s.{qn('expire_date')} > %s"
     )
-    converters = []
-    for field in fields:
-        column = field.get_col(User._meta.db_table)
-        # What the ORM's compiler applies to a loaded column: the backend's, then the field's.
-        convs = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
-        converters.append((column, convs))
+    converters = column_converters([f.get_col(User._meta.db_table) for f in fields], using)
     compiled = (sql, [f.attname for f in fields], converters)
     _compiled[using] = compiled
     return compiled
-
-
-def _user_from(using: str, values: list[Any], names: list[str], converters: list[Any]) -> Any:
-    from hromada.accounts.models import User
-
-    connection = connections[using]
-    row = list(values)
-    for i, (column, convs) in enumerate(converters):
-        for convert in convs:
-            row[i] = convert(row[i], column, connection)
-    return User.from_db(using, names, row)
 
 
 class SessionStore(DbSessionStore):
@@ -125,5 +109,7 @@ class SessionStore(DbSessionStore):
             return None
         user_values = list(session[1:])
         if user_values[names.index("id")] is not None:
-            _loaded_user.set(_user_from(using, user_values, names, converters))
+            from hromada.accounts.models import User
+
+            _loaded_user.set(load_instance(User, using, names, converters, user_values))
         return self.model(session_key=self.session_key, session_data=session[0])

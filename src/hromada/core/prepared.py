@@ -69,10 +69,7 @@ class PreparedQuery:
         klass_info = compiler.klass_info
         if klass_info is not None and not klass_info.get("related_klass_infos"):
             columns = [s[0] for s in compiler.select]
-            converters = [
-                (c, [*ops.get_db_converters(c), *c.get_db_converters(connections[using])])
-                for c in columns
-            ]
+            converters = column_converters(columns, using)
             self._model_info[using] = (
                 klass_info["model"],
                 [c.target.attname for c in columns],
@@ -110,15 +107,31 @@ class PreparedQuery:
         """Run a query of model instances (no select_related) and return the instances."""
         rows = self.rows(using, **values)
         model, names, converters = self._model_info[using]
-        connection = connections[using]
-        objects = []
-        for raw in rows:
-            row = list(raw)
-            for i, (column, convs) in enumerate(converters):
-                for convert in convs:
-                    row[i] = convert(row[i], column, connection)
-            objects.append(model.from_db(using, names, row))
-        return objects
+        return [load_instance(model, using, names, converters, row) for row in rows]
+
+
+def column_converters(columns: Sequence[Any], using: str) -> list[tuple[Any, list[Any]]]:
+    """Per loaded column (a ``Col``), what the ORM's compiler applies to its value: the
+    backend's converters, then the field's."""
+    connection = connections[using]
+    ops = connection.ops
+    return [(c, [*ops.get_db_converters(c), *c.get_db_converters(connection)]) for c in columns]
+
+
+def load_instance(
+    model: type[Model],
+    using: str,
+    names: list[str],
+    converters: list[tuple[Any, list[Any]]],
+    values: Sequence[Any],
+) -> Any:
+    """Build a model instance from a raw row of the columns ``names``, as a queryset would."""
+    connection = connections[using]
+    row = list(values)
+    for i, (column, convs) in enumerate(converters):
+        for convert in convs:
+            row[i] = convert(row[i], column, connection)
+    return model.from_db(using, names, row)
 
 
 def _match(param: Any, value: Any, ops: Any) -> str | None:
