@@ -33,6 +33,7 @@ from hromada.portal.models import (
     passport_address,
 )
 from hromada.portal.search import normalise
+from hromada.portal.search_counts import counts_change, object_row, objects_counted
 from hromada.portal.sorting import natural_key
 
 DEMO_SEED = 6
@@ -786,6 +787,7 @@ def _load(*, seed: int, units: dict[str, OrgUnit], objects: int, passports: int)
                 )
             )
     ResourceObject.objects.bulk_create(rows, batch_size=2000)
+    counts_change(objects_counted(object_row(obj) for obj in rows))
     made = _passports(rng, passports)
     return {
         "rubrics": len(rubrics),

@@ -19,6 +19,7 @@ from hromada.portal.models import (
     WallMaterial,
 )
 from hromada.portal.search import normalise
+from hromada.portal.search_counts import counts_change, object_row, objects_counted
 from hromada.portal.sorting import natural_key
 
 PHARMACY_SCHEMA: list[dict[str, Any]] = [
@@ -66,6 +67,13 @@ class ResourceObjectFactory(DjangoModelFactory[ResourceObject]):
     attributes = factory.LazyFunction(lambda: {"open_sunday": True, "ownership": "комунальна"})
     search_text = factory.LazyAttribute(lambda o: normalise(o.name, o.address))
     sort_key = factory.LazyAttribute(lambda o: natural_key(o.name))
+
+    @classmethod
+    def _create(cls, model_class: type[ResourceObject], *args: Any, **kwargs: Any) -> Any:
+        # As the services do: the search's word counts change with the object.
+        obj = super()._create(model_class, *args, **kwargs)
+        counts_change(objects_counted([object_row(obj)]))
+        return obj
 
 
 class BuildingPassportFactory(DjangoModelFactory[BuildingPassport]):

@@ -135,6 +135,38 @@ class ResourceObject(TimeStampedModel):
         return self.latitude is not None and self.longitude is not None
 
 
+class ObjectWordCount(models.Model):
+    """How many objects of a resource in a district have a word in their ``search_text``.
+
+    Kept by every write of objects (portal/services.py, the demo loader; see
+    ``search_counts.objects_counted``) in the same transaction, so that a one-word search
+    gets its facets and total without reading its matches. The empty word counts all the
+    resource's objects in the district (a resource "fully matched" by a word is then read
+    straight from its (resource, sort_key) index).
+    """
+
+    word = models.CharField(max_length=300)
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    district = models.CharField(max_length=3, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["word", "resource", "district"], name="portal_object_word_count"
+            )
+        ]
+        # LIKE 'prefix%' (PostgreSQL needs the pattern operator class unless the collation is C).
+        indexes = [
+            models.Index(
+                fields=["word"], name="portal_word_count_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} {self.resource_id} {self.district}: {self.n}"
+
+
 class WallMaterial(models.TextChoices):
     PANEL = "panel", _("панель")
     BRICK = "brick", _("цегла")

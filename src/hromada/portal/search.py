@@ -65,13 +65,24 @@ def query_terms(query: str) -> list[str]:
     return terms[:MAX_QUERY_TERMS]
 
 
+def match_prefix(term: str) -> str:
+    """Return the shortest word prefix a term matches: a typo's stem is a letter shorter.
+
+    A long word the dictionary does not know is taken as a typo: its words are those that
+    start with the term or with the term without its last letter, i.e. with the latter.
+    """
+    if term.isalpha() and len(term) > 4 and not _is_known(term):
+        return term[:-1]
+    return term
+
+
 def matches(terms: list[str], field: str = "search_text") -> Q:
     """Return a filter: every term is a word prefix in the field (typos get a shorter stem)."""
     q = Q()
     for term in terms:
         one = Q(**{f"{field}__contains": f" {term}"})
-        if term.isalpha() and len(term) > 4 and not _is_known(term):
-            one |= Q(**{f"{field}__contains": f" {term[:-1]}"})
+        if match_prefix(term) != term:
+            one |= Q(**{f"{field}__contains": f" {match_prefix(term)}"})
         q &= one
     return q
 
@@ -111,8 +122,8 @@ def prefix_query(terms: list[str]) -> str:
     parts = []
     for term in terms:
         one = _lexeme(term)
-        if term.isalpha() and len(term) > 4 and not _is_known(term):
-            one = f"({one} | {_lexeme(term[:-1])})"
+        if match_prefix(term) != term:
+            one = f"({one} | {_lexeme(match_prefix(term))})"
         parts.append(one)
     return " & ".join(parts)
 

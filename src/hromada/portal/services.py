@@ -39,6 +39,13 @@ from hromada.portal.models import (
 )
 from hromada.portal.schema import clean_attributes, parse_schema
 from hromada.portal.search import normalise
+from hromada.portal.search_counts import (
+    counts_change,
+    counts_of_resource_cleared,
+    object_row,
+    objects_counted,
+    objects_recounted,
+)
 from hromada.portal.sorting import natural_key
 
 OBJECT_FIELDS = (
@@ -159,6 +166,7 @@ def resource_object_create(*, resource_id: int, data: dict[str, Any], actor: Any
         sort_key=natural_key(clean.values["name"]),
         **clean.values,
     )
+    counts_change(objects_counted([object_row(obj)]))
     _bump(resource.pk)
     audit_record(actor=actor, action="portal.object.created", target=obj, data={"name": obj.name})
     return obj
@@ -175,13 +183,16 @@ def resource_object_update(*, object_id: int, data: dict[str, Any], actor: Any) 
     changed = {
         k: [str(getattr(obj, k)), str(v)] for k, v in clean.values.items() if getattr(obj, k) != v
     }
+    before = object_row(obj)
     for key, value in clean.values.items():
         setattr(obj, key, value)
     obj.attributes = clean.attributes
     obj.search_text = _search_text(clean.values)
     obj.sort_key = natural_key(obj.name)
     obj.save()
+    # The resource's row is locked (bumped) before the counts, as every writer of them does.
     _bump(obj.resource_id)
+    counts_change(objects_recounted(before, object_row(obj)))
     audit_record(actor=actor, action="portal.object.changed", target=obj, data=changed)
     return obj
 
@@ -192,8 +203,9 @@ def resource_object_delete(*, object_id: int, actor: Any) -> None:
     obj = ResourceObject.objects.select_for_update().get(pk=object_id)
     audit_record(actor=actor, action="portal.object.deleted", target=obj, data={"name": obj.name})
     resource_id = obj.resource_id
+    _bump(resource_id)  # locks the resource's row before the counts, as every writer does
+    counts_change(objects_counted([object_row(obj)], -1))
     obj.delete()
-    _bump(resource_id)
 
 
 @transaction.atomic
@@ -286,7 +298,9 @@ def resource_objects_import(
     removed = 0
     if replace:
         removed, _details = ResourceObject.objects.filter(resource=resource).delete()
+        counts_of_resource_cleared(resource.pk)
     ResourceObject.objects.bulk_create(new, batch_size=500)
+    counts_change(objects_counted(object_row(obj) for obj in new))
     resource.version += 1
     resource.save(update_fields=["version", "updated_at"])
     transaction.on_commit(portal_changed)
