@@ -87,6 +87,15 @@ def grants_queryset(user: Any, day: Any) -> Any:
 _GRANTS_QUERY = PreparedQuery(grants_queryset, user=-730_001, day=date(1901, 2, 3))
 
 
+def remember_grants(user: Any, grants: tuple[Grant, ...]) -> None:
+    """Give a user object its grants for today, read by the caller (the session engine).
+
+    They must be what grants_of would read: the rows of ``grants_queryset`` for the user
+    and today. Like grants_of's own cache, they live as long as the user object.
+    """
+    setattr(user, _CACHE_ATTR, grants)
+
+
 def forget_grants(user: Any) -> None:
     """Drop the cached grants (and the answers derived from them) after roles change."""
     for attr in (_CACHE_ATTR, _PERMS_ATTR):

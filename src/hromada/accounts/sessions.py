@@ -1,4 +1,4 @@
-"""Session engine: database sessions read together with their user.
+"""Session engine: database sessions read together with their user and grants.
 
 Behaviour is Django's database sessions (``django.contrib.sessions.backends.db``): the
 session lives in a table (``accounts.UserSession``, Django's session columns plus the
@@ -6,27 +6,36 @@ signed-in user's id), logging out deletes its row (a copied cookie is worthless 
 on), the row expires with the idle timeout, and the idle-timeout and second-factor marks
 (accounts.middleware) are stored in it.
 
-What differs is the read every signed-in request makes: one statement returns the session
-and its user's row, where Django sends two queries (the session, then the user). The user is
-handed to the authentication backend (``EmailBackend.get_user``) for this request only;
-Django's own checks of the user (active, the session's password hash) run on it unchanged.
-Nothing is kept between requests: a deactivated user or a deleted session shows on the next
-request. (The user's grants are read by ``permissions.grants_of`` when a page first asks;
-joining them into this statement was measured slower: docs/BENCHMARKS.md.)
+What differs is the read every signed-in request makes: one statement returns the session,
+its user's row and the user's grants for today (own roles and those of colleagues they act
+for), where Django would send three queries (session, user, roles). The user is handed to
+the authentication backend (``EmailBackend.get_user``) for this request only; Django's own
+checks of the user (active, the session's password hash) run on it unchanged, and the
+grants are the ones ``permissions.grants_of`` would read. Nothing is kept between requests:
+a revoked role, a deactivated user or a deleted session shows on the next request.
+On PostgreSQL the statement is prepared on the server (``core.prepared.statement_cursor``):
+planned on every request it cost more than the round trip it saves (docs/BENCHMARKS.md).
 ``SESSION_ENGINE = "hromada.accounts.sessions"``.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import connections, router
+from django.db.models import Subquery
 from django.utils import timezone
 
-from hromada.core.prepared import column_converters, load_instance, statement_cursor
+from hromada.core.prepared import (
+    PreparedQuery,
+    column_converters,
+    load_instance,
+    statement_cursor,
+)
 
 # The user read with this request's session (None: not read, or no user).
 _loaded_user: ContextVar[Any] = ContextVar("hromada_session_user", default=None)
@@ -45,12 +54,33 @@ def forget_loaded_user() -> None:
     _loaded_user.set(None)
 
 
+def _session_grants(key: str, now: datetime, day: date) -> Any:
+    """The grants of a live session's user (permissions' grants query, user by session)."""
+    from hromada.accounts.models import UserSession
+    from hromada.accounts.permissions import grants_queryset
+
+    holder = UserSession.objects.filter(session_key=key, expire_date__gt=now).values("user_id")
+    return grants_queryset(user=Subquery(holder[:1]), day=day)
+
+
+_GRANTS = PreparedQuery(
+    _session_grants,
+    key="hromada-placeholder-session-key",
+    now=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    day=date(1901, 3, 4),
+)
+
 # Per database alias: the statement and, per user column, its field and converters.
 _compiled: dict[str, tuple[str, list[str], list[tuple[Any, list[Any]]]]] = {}
 
 
 def _statement(using: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]:
-    """Build (once per alias) the statement: the live session's data and its user's row."""
+    """Build (once per alias) the statement: the session and user row, then the grants.
+
+    ``SELECT 0, session_data, <user columns>, NULL, NULL, NULL`` for the session (its user
+    left-joined), ``UNION ALL`` ``SELECT 1, NULL, <NULLs>, role, unit path, subunits`` for
+    each grant, the grants part being the ORM's grants query compiled by PreparedQuery.
+    """
     compiled = _compiled.get(using)
     if compiled is not None:
         return compiled
@@ -60,11 +90,14 @@ def _statement(using: str) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]
     qn = connection.ops.quote_name
     fields = list(User._meta.concrete_fields)
     user_columns = ", ".join(f"u.{qn(f.column)}" for f in fields)
+    nulls = ", ".join("NULL" for _ in fields)
+    grants_sql, _slots = _GRANTS.sql(using)
     sql = (
-        f"SELECT s.{qn('session_data')}, {user_columns} "  # noqa: S608
+        f"SELECT 0, s.{qn('session_data')}, {user_columns}, NULL, NULL, NULL "  # noqa: S608
         f"FROM {qn(UserSession._meta.db_table)} s "
         f"LEFT JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = s.{qn('user_id')} "
-        f"WHERE s.{qn('session_key')} = %s AND s.{qn('expire_date')} > %s"
+        f"WHERE s.{qn('session_key')} = %s AND s.{qn('expire_date')} > %s "
+        f"UNION ALL SELECT 1, NULL, {nulls}, g.* FROM ({grants_sql}) g"
     )
     converters = column_converters([f.get_col(User._meta.db_table) for f in fields], using)
     compiled = (sql, [f.attname for f in fields], converters)
@@ -97,19 +130,33 @@ class SessionStore(DbSessionStore):
     def _get_session_from_db(self) -> Any:
         if self.session_key is None:  # pragma: no cover - load() is only called with a key
             return None
+        from hromada.accounts.permissions import Grant, remember_grants
+
         using = router.db_for_read(self.model)
         sql, names, converters = _statement(using)
+        now = timezone.now()
         ops = connections[using].ops
-        params = [self.session_key, ops.adapt_datetimefield_value(timezone.now())]
+        params = [
+            self.session_key,
+            ops.adapt_datetimefield_value(now),
+            *_GRANTS.params(using, key=self.session_key, now=now, day=timezone.localdate()),
+        ]
         with statement_cursor(using) as cursor:
             cursor.execute(sql, params)
-            session = cursor.fetchone()
+            rows = cursor.fetchall()
+        session = next((r for r in rows if r[0] == 0), None)
         if session is None:
             self._session_key = None
             return None
-        user_values = list(session[1:])
+        width = len(names)
+        user_values = list(session[2 : 2 + width])
         if user_values[names.index("id")] is not None:
             from hromada.accounts.models import User
 
-            _loaded_user.set(load_instance(User, using, names, converters, user_values))
-        return self.model(session_key=self.session_key, session_data=session[0])
+            user = load_instance(User, using, names, converters, user_values)
+            remember_grants(
+                user,
+                tuple(Grant(r[-3], r[-2], bool(r[-1])) for r in rows if r[0] == 1),
+            )
+            _loaded_user.set(user)
+        return self.model(session_key=self.session_key, session_data=session[1])

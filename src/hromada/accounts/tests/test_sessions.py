@@ -88,20 +88,44 @@ def test_the_session_row_names_its_signed_in_user(client: Client):
     assert Session.objects.get(pk=key).user_id == user.pk
 
 
-def test_the_session_and_its_user_are_read_in_one_query(client: Client, django_assert_num_queries):
-    from hromada.accounts.backends import EmailBackend
+def test_a_signed_in_request_reads_session_user_and_grants_in_one_query(
+    client: Client, django_assert_num_queries
+):
+    from hromada.accounts.permissions import Grant, grants_of
 
     user = staff_with_role(Role.EDITOR)
     client.force_login(user)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    request = client.get("/cabinet/").wsgi_request  # warm up
     with django_assert_num_queries(1):
-        store = SessionStore(key)
-        user_id = store["_auth_user_id"]
-        loaded = EmailBackend().get_user(user_id)
-    assert loaded is not None
-    assert loaded.pk == user.pk
-    assert loaded.email == user.email
-    assert loaded.last_login is not None  # typed values, as the ORM loads them
+        request = client.get("/cabinet/").wsgi_request
+        grants = grants_of(request.user)  # read with the session: no query of its own
+    assert request.user.pk == user.pk
+    assert [g.role for g in grants] == [Role.EDITOR]
+    assert all(isinstance(g, Grant) for g in grants)
+
+
+def test_the_grants_read_with_the_session_are_those_of_the_permission_rules(client: Client):
+    from datetime import timedelta
+
+    from hromada.accounts.models import Substitution
+    from hromada.accounts.permissions import forget_grants, grants_of
+
+    user = staff_with_role(Role.EXECUTOR)
+    absent = staff_with_role(Role.CONTROLLER)
+    today = timezone.localdate()
+    Substitution.objects.create(absent=absent, substitute=user, start=today, end=today)
+    Substitution.objects.create(
+        absent=staff_with_role(Role.ADMIN),
+        substitute=user,
+        start=today - timedelta(days=5),
+        end=today - timedelta(days=1),
+    )
+    client.force_login(user)
+    request_user = client.get("/cabinet/").wsgi_request.user
+    with_session = sorted(grants_of(request_user), key=lambda g: g.role)
+    forget_grants(request_user)
+    assert with_session == sorted(grants_of(request_user), key=lambda g: g.role)
+    assert {g.role for g in with_session} == {Role.EXECUTOR, Role.CONTROLLER}
 
 
 def test_a_deactivated_user_is_signed_out_on_the_next_request(client: Client):
