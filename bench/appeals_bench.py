@@ -26,7 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -306,57 +306,94 @@ def _timed(fn: Any, runs: int) -> dict[str, float]:
         "p95_ms": round(_p95(samples), 1),
         "cpu_p50_ms": round(statistics.median(cpu), 1),
         "cpu_p95_ms": round(_p95(cpu), 1),
+        "sql_p50_ms": round(statistics.median(sql), 1),
         "sql_p95_ms": round(_p95(sql), 1),
         "queries": len(queries.captured_queries),
     }
 
 
-def _queue(info: dict[str, Any], runs: int) -> dict[str, Any]:
-    from django.test import Client
+def _queue_filters(info: dict[str, Any]) -> list[dict[str, str]]:
+    """The queue's filters measured: each on its own (state, unit, topic, due date) and combined."""
     from django.utils import timezone
 
-    from hromada.accounts.models import User
-
-    operator = User.objects.get(email="operator@demo.hromada.local")
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(operator)
     today = timezone.localdate()
-    filters = [
+    return [
         {},
         {"state": "in_work"},
         {"state": "registered", "priority": "1"},
         {"topic": "109"},
         {"unit": str(info["vk"])},
         {"due_to": today.isoformat(), "state": "in_work"},
+        {"due_from": (today - timedelta(days=60)).isoformat(), "due_to": today.isoformat()},
+        {"clock": "overdue"},
+        {"state": "in_work", "unit": str(info["vk"]), "topic": "109", "due_to": today.isoformat()},
+        {"state": "in_work", "topic": "103", "channel": "hotline"},
         {"q": "Коваленко"},
         {"q": "12345"},
     ]
-    out: dict[str, Any] = {}
-    first = client.get("/staff/appeals/")
-    if first.status_code != 200:
-        return {"skipped": f"/staff/appeals/ answered {first.status_code}"}
-    for f in filters:
-        key = "&".join(f"{k}={v}" for k, v in f.items()) or "(no filter)"
-        out[key] = _timed(lambda f=f: client.get("/staff/appeals/", f), runs)
-    # An executor sees only the appeals assigned to them (the visibility subqueries decide).
-    from django.db.models import Count
 
+
+def _queue(info: dict[str, Any], runs: int, who: str = "operator,head") -> dict[str, Any]:
+    from django.db.models import Count
+    from django.test import Client
+
+    from hromada.accounts.models import User
     from hromada.control.models import Assignment
 
-    top = (
-        Assignment.objects.values_list("executor_id").annotate(n=Count("id")).order_by("-n").first()
-    )
-    busiest = User.objects.get(pk=top[0]) if top else None
-    if busiest is not None:
-        executor = Client(HTTP_HOST="127.0.0.1")
-        executor.force_login(busiest)
-        for f in ({}, {"state": "in_work"}):
-            key = "executor: " + ("&".join(f"{k}={v}" for k, v in f.items()) or "(no filter)")
-            page = executor.get("/staff/appeals/", f)
-            if page.status_code != 200:
-                out[key] = {"skipped": f"answered {page.status_code}"}
-                continue
-            out[key] = _timed(lambda f=f: executor.get("/staff/appeals/", f), runs)
+    users: dict[str, Any] = {}
+    if "operator" in who:
+        users["operator"] = User.objects.get(email="operator@demo.hromada.local")
+    if "head" in who:
+        # The busiest executor (a head of five departments): the visibility rules decide
+        # what they see (their units' assignments, their own).
+        top = (
+            Assignment.objects.values_list("executor_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()
+        )
+        if top:
+            users["head"] = User.objects.get(pk=top[0])
+    if "small" in who:
+        # A head of one department with the fewest assignments (~4,900: 0.5 % of the appeals),
+        # the usual head: the queue's ordered scan reads far more rows to fill a page.
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(
+                """
+                SELECT ra.user_id FROM accounts_roleassignment ra
+                JOIN accounts_orgunit u ON u.id = ra.unit_id
+                WHERE ra.role = 'head' AND ra.user_id IN (
+                  SELECT user_id FROM accounts_roleassignment WHERE role = 'head'
+                  GROUP BY user_id HAVING count(*) = 1)
+                ORDER BY (SELECT count(*) FROM control_assignment a
+                          JOIN accounts_orgunit o ON o.id = a.unit_id
+                          WHERE o.path LIKE u.path || '%%') = 0,
+                         (SELECT count(*) FROM control_assignment a
+                          JOIN accounts_orgunit o ON o.id = a.unit_id
+                          WHERE o.path LIKE u.path || '%%'), ra.user_id
+                LIMIT 1
+                """
+            )
+            row = cur.fetchone()
+        if row:
+            users["small head"] = User.objects.get(pk=row[0])
+    out: dict[str, Any] = {}
+    for role, user in users.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        first = client.get("/staff/appeals/")
+        if first.status_code != 200:
+            out[role] = {"skipped": f"/staff/appeals/ answered {first.status_code}"}
+            continue
+        for f in _queue_filters(info):
+            key = f"{role}: " + ("&".join(f"{k}={v}" for k, v in f.items()) or "(no filter)")
+            client.get("/staff/appeals/", f)  # warm-up
+            out[key] = _timed(lambda f=f, c=client: c.get("/staff/appeals/", f), runs)
+            page = client.get("/staff/appeals/", f).content
+            out[key]["rows"] = max(0, page.count(b'<tr class="govuk-table__row"') - 1)
+            out[key]["load"] = round(os.getloadavg()[0], 2)
     return out
 
 
@@ -491,6 +528,11 @@ def main() -> None:
         help="Keep appeals generated by an earlier run on the same DATABASE_URL.",
     )
     parser.add_argument(
+        "--who",
+        default="operator,head",
+        help="Whose queue: operator, head (of five departments), small (a head of one).",
+    )
+    parser.add_argument(
         "--steps", default=",".join(STEPS), help=f"What to measure (default: {','.join(STEPS)})."
     )
     args = parser.parse_args()
@@ -506,7 +548,7 @@ def main() -> None:
         "generated": info,
     }
     measures = {
-        "queue": lambda: _queue(info, args.runs),
+        "queue": lambda: _queue(info, args.runs, args.who),
         "lookup": lambda: _lookup(args.runs * 5),
         "report": lambda: _report(timezone.localdate().year - 1),
         "registration": lambda: _registration(info, args.operators, args.per_operator),

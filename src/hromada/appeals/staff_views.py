@@ -380,10 +380,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
     today = timezone.localdate()
     page = _page(request)
-    rows, has_next = staff_selectors.queue_page(
-        staff_selectors.queue(user=request.user, criteria=criteria, today=today),
-        page=page,
-        size=PAGE_SIZE,
+    qs = staff_selectors.queue(user=request.user, criteria=criteria, today=today)
+    rows, has_next = staff_selectors.queue_listing_page(
+        qs, page=page, size=PAGE_SIZE, by_ids=selectors.lists_by_ids(request.user)
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -392,7 +391,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "appeals/staff/queue.html",
         {
             "form": form,
-            "rows": [(a, staff_selectors.clocks(a, today)) for a in rows],
+            "rows": staff_selectors.queue_rows(rows, today),
             "page": page,
             "has_next": has_next,
             "query": query.urlencode(),

@@ -262,7 +262,7 @@ def test_queue_shows_only_visible_appeals_benefit_holders_first(org: Org, login:
         card=card(surname="Чужий", phone="0991112233"),
     )
     rows = login(org.operator).get(reverse("appeals:queue")).context["rows"]
-    assert [a.pk for a, _ in rows] == [veteran.pk, plain.pk]
+    assert [r.appeal.pk for r in rows] == [veteran.pk, plain.pk]
 
 
 def test_queue_filters_overdue_and_by_text(org: Org, login: Login) -> None:
@@ -271,11 +271,11 @@ def test_queue_filters_overdue_and_by_text(org: Org, login: Login) -> None:
     Appeal.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=2))
     client = login(org.operator)
     overdue = client.get(reverse("appeals:queue"), {"clock": "overdue"}).context["rows"]
-    assert [a.pk for a, _ in overdue] == [late.pk]
+    assert [r.appeal.pk for r in overdue] == [late.pk]
     found = client.get(reverse("appeals:queue"), {"q": "шевченко"}).context["rows"]
-    assert [a.pk for a, _ in found] == [other.pk]
+    assert [r.appeal.pk for r in found] == [other.pk]
     by_index = client.get(reverse("appeals:queue"), {"q": other.reg_index}).context["rows"]
-    assert [a.pk for a, _ in by_index] == [other.pk]
+    assert [r.appeal.pk for r in by_index] == [other.pk]
 
 
 def test_queue_filters_by_topic_channel_and_state(org: Org, login: Login) -> None:
@@ -285,9 +285,9 @@ def test_queue_filters_by_topic_channel_and_state(org: Org, login: Login) -> Non
     ).appeal
     client = login(org.operator)
     by_topic = client.get(reverse("appeals:queue"), {"topic": "103"}).context["rows"]
-    assert [a.pk for a, _ in by_topic] == [roads.pk]
+    assert [r.appeal.pk for r in by_topic] == [roads.pk]
     by_channel = client.get(reverse("appeals:queue"), {"channel": "hotline"}).context["rows"]
-    assert [a.pk for a, _ in by_channel] == [lights.pk]
+    assert [r.appeal.pk for r in by_channel] == [lights.pk]
     by_state = client.get(reverse("appeals:queue"), {"state": "forwarded"}).context["rows"]
     assert by_state == []
 
@@ -304,6 +304,105 @@ def test_queue_query_count_does_not_grow_with_rows(org: Org, login: Login) -> No
         response = client.get(reverse("appeals:queue"))
     assert len(response.context["rows"]) == 13
     assert len(many) == len(few)
+
+
+def test_queue_filters_by_unit(org: Org, login: Login) -> None:
+    from hromada.accounts.roles import Role
+    from hromada.control.factories import person
+
+    mine = register(org).appeal
+    central = person(org.x, Role.OPERATOR, email="operator-x-d@example.org")
+    from hromada.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=central, role=Role.OPERATOR, unit=org.d)
+    theirs = services.appeal_register(
+        actor=central,
+        body=org.x,
+        channel=Channel.POST,
+        card=card(surname="Чужий", given_name="Іван", phone="0991112233"),
+    ).appeal
+    client = login(central)
+    in_d = client.get(reverse("appeals:queue"), {"unit": org.d.pk}).context["rows"]
+    in_x = client.get(reverse("appeals:queue"), {"unit": org.x.pk}).context["rows"]
+    assert ([r.appeal.pk for r in in_d], [r.appeal.pk for r in in_x]) == (
+        [mine.pk],
+        [theirs.pk],
+    )
+
+
+def test_queue_row_shows_labels_dates_clocks_and_links(org: Org, login: Login) -> None:
+    first = register(org).appeal
+    repeated = register(org, surname="Бондар", phone="0631112233", category="7.5").appeal
+    Appeal.objects.filter(pk=repeated.pk).update(sign=Appeal.Sign.REPEATED)
+    third = register(org, surname="Шевченко", phone="0501112233").appeal
+    group = services.mass_group_mark(
+        actor=org.operator, appeal_ids=[first.pk, third.pk], title="Темно у дворі"
+    )
+    html = login(org.operator).get(reverse("appeals:queue")).content.decode()
+    repeated.refresh_from_db()
+    assert f'href="{reverse("appeals:detail", args=[repeated.pk])}">№ {repeated.reg_index}' in html
+    assert f'href="{reverse("appeals:mass_group", args=[group.pk])}">масове' in html
+    assert f"{repeated.reg_date:%d.%m.%Y} · гаряча лінія" in html
+    assert "повторне" in html
+    assert "пільгова категорія" in html
+    assert f"Вибрати № {repeated.reg_index}" in html
+    assert repeated.due_date is not None
+    assert repeated.reg_date is not None
+    assert f"{repeated.due_date:%d.%m.%Y}<br>" in html
+    assert f"переслати до {terms.forward_by(repeated.reg_date):%d.%m}" in html
+
+
+def test_queue_page_reads_a_fixed_number_of_queries_with_filters_and_mass_groups(
+    org: Org, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hromada.appeals import selectors
+
+    monkeypatch.setattr(selectors, "_few_visible_memo", {})  # decided afresh, restored after
+    first = register(org).appeal
+    client = login(org.operator)
+    filters = {"unit": str(org.d.pk), "topic": "109", "state": "open"}
+    client.get(reverse("appeals:queue"), filters)  # warm caches (content types, classifiers)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("appeals:queue"), filters)
+    second = register(org, surname="Шевченко", phone="0501112233").appeal
+    services.mass_group_mark(actor=org.operator, appeal_ids=[first.pk, second.pk], title="Група")
+    with CaptureQueriesContext(connection) as two:
+        response = client.get(reverse("appeals:queue"), filters)
+    assert len(response.context["rows"]) == 2
+    # session and user, grants, topics' classifier, the chosen unit, substitutions, the ids of
+    # the operator's units, the page's ids, its rows, their topics, the bodies of the unit
+    # filter; a mass group adds none (its id is on the row).
+    assert len(two) == len(one) == 10
+
+
+@pytest.mark.parametrize("few_visible", [0, 10**9], ids=["row-by-row", "id-list"])
+def test_staff_lists_show_what_the_rule_allows_in_either_query_shape(
+    org: Org, monkeypatch: pytest.MonkeyPatch, few_visible: int
+) -> None:
+    from hromada.appeals import selectors
+    from hromada.control import services as control
+
+    in_d = register(org).appeal
+    assigned_to_d1 = register(org, surname="Шевченко", phone="0501112233").appeal
+    control.resolution_create(
+        item=assigned_to_d1, actor=org.head_d, text="Розглянути", executors=[org.spec_d1]
+    )
+    other_x = services.appeal_register(
+        actor=_operator_of_x(org),
+        body=org.x,
+        channel=Channel.POST,
+        card=card(surname="Чужий", given_name="Іван", phone="0991112233"),
+    ).appeal
+    monkeypatch.setattr(selectors, "FEW_VISIBLE", few_visible)
+    monkeypatch.setattr(selectors, "_few_visible_memo", {})  # a fresh memo, restored after
+    everyone = [in_d, assigned_to_d1, other_x]
+    for user in (org.head_d, org.head_d1, org.head_x, org.spec_d1, org.operator, org.outsider):
+        allowed = {a.pk for a in everyone if user.has_perm("appeals.view_appeal", a)}
+        listed = set(selectors.visible_appeals(user).values_list("pk", flat=True))
+        assert listed == allowed, user.email
+    assert {a.pk for a in everyone if org.head_d1.has_perm("appeals.view_appeal", a)} == {
+        assigned_to_d1.pk
+    }
 
 
 def test_queue_pages_without_counting(org: Org, login: Login, monkeypatch) -> None:  # type: ignore[no-untyped-def]
