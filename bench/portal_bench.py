@@ -75,6 +75,14 @@ def ensure_data(scale: int) -> dict[str, float]:
         OrgUnit.objects.create(code="VK", name="Виконавчий комітет", kind="executive")
     started = time.monotonic()
     load_demo_portal(objects=DEMO_OBJECTS * scale, passports=DEMO_PASSPORTS * scale)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Statistics for the freshly loaded tables, as autovacuum gathers them within a
+        # minute on a live site (and `hromada demo` does at its end): without them the
+        # planner picked a plan for the typo query that took ~200 ms at x10.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "objects": ResourceObject.objects.count(),
         "passports": BuildingPassport.objects.count(),
