@@ -21,17 +21,9 @@ from hromada.portal.services import (
     resource_object_update,
     resource_objects_import,
 )
+from hromada.portal.tests.test_services import VALID  # the services tests' valid object
 
 pytestmark = pytest.mark.django_db
-
-VALID = {
-    "name": "Аптека № 1",
-    "address": "вул. Шевченка, 1",
-    "district": "TSM",
-    "latitude": "47.91",
-    "longitude": "33.39",
-    "attributes": {"open_sunday": "так", "ownership": "комунальна"},
-}
 
 
 def _search(q: str, **kwargs: Any) -> Any:
