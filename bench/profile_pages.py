@@ -39,11 +39,11 @@ def main() -> None:
         "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
     }
     os.environ.update(env)
-    from run import hromada, server_cpu_seconds, staff_session_cookie  # the bench's own login
+    from run import hromada, server_cpu_seconds, staff_cookies  # the bench's own login
 
     hromada("migrate", "--noinput", "-v0", env=dict(os.environ))
     hromada("demo", env=dict(os.environ))
-    cookie = staff_session_cookie(dict(os.environ))
+    cookies = staff_cookies(dict(os.environ))
 
     from django.db import connection
     from django.test import Client
@@ -55,8 +55,8 @@ def main() -> None:
         path = spec.removeprefix("anon:")
         client = Client()
         if not anonymous:
-            client.cookies["sessionid"] = cookie
-            client.cookies["hromada_js"] = "1"  # as a browser with JavaScript
+            for name, value in cookies.items():  # as a signed-in browser with JavaScript
+                client.cookies[name] = value
         for _ in range(5):
             client.get(path)
         with CaptureQueriesContext(connection) as queries:

@@ -98,6 +98,17 @@ def hromada(*args: str, env: dict[str, str]) -> str:
 
 def staff_session_cookie(env: dict[str, str]) -> str:
     """Log the bench user in through allauth's forms (password, then TOTP); return sessionid."""
+    return staff_cookies(env)["sessionid"]
+
+
+def staff_cookies(env: dict[str, str]) -> dict[str, str]:
+    """Log the bench user in (password, then TOTP); return the cookies their browser holds.
+
+    A browser that has signed in holds the session cookie, the CSRF cookie (the login form
+    set it) and, with JavaScript, ``hromada_js``; every page request sends all three.
+    Without the CSRF cookie each page that shows a form would mint a new CSRF secret and set
+    it again, which no signed-in browser makes the server do.
+    """
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hromada.config.settings")
     import django
@@ -125,7 +136,15 @@ def staff_session_cookie(env: dict[str, str]) -> str:
         response = client.post(response["Location"], {"code": pyotp.TOTP(secret).now()})
     if client.get("/staff/").status_code != 200:
         raise SystemExit("the staff session does not open /staff/")
-    return str(client.cookies["sessionid"].value)
+    return {
+        "sessionid": str(client.cookies["sessionid"].value),
+        "csrftoken": str(client.cookies["csrftoken"].value),
+        "hromada_js": "1",
+    }
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def wait_until_up(url: str, timeout: float = 60) -> None:
@@ -142,7 +161,7 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
 def fetch(url: str, cookie: str | None) -> tuple[int, str]:
     request = urllib.request.Request(url)  # noqa: S310 - loopback only
     if cookie:
-        request.add_header("Cookie", f"sessionid={cookie}; hromada_js=1")
+        request.add_header("Cookie", cookie)
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
@@ -179,7 +198,7 @@ def wrk(
         "10s",
     ]
     if cookie:
-        argv += ["-H", f"Cookie: sessionid={cookie}; hromada_js=1"]
+        argv += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
@@ -245,7 +264,7 @@ def main() -> int:
         hromada("demo", env=env)
         hromada("collectstatic", "--noinput", "-v0", env=env)
         log(f"logging in {BENCH_USER} (password + TOTP)")
-        cookie = staff_session_cookie(env)
+        cookie = cookie_header(staff_cookies(env))
 
         log(f"starting gunicorn: {args.workers} sync workers on 127.0.0.1:{port}")
         server = subprocess.Popen(

@@ -20,6 +20,8 @@ planned on every request it cost more than the round trip it saves (docs/BENCHMA
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
@@ -69,6 +71,12 @@ _GRANTS = PreparedQuery(
     now=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
     day=date(1901, 3, 4),
 )
+
+# Session payloads already verified in this process: the signed text as the store holds it
+# -> its content as JSON (see SessionStore.decode).
+_verified: OrderedDict[bytes | str, str] = OrderedDict()
+_VERIFIED_MAX = 4096
+
 
 # Per database alias: the statement and, per user column, its field and converters.
 _compiled: dict[str, tuple[str, list[str], list[tuple[Any, list[Any]]]]] = {}
@@ -126,6 +134,25 @@ class SessionStore(DbSessionStore):
         except (TypeError, ValueError):
             obj.user_id = None
         return obj
+
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
+        """Verify and decode a stored payload; each payload text is verified once per process.
+
+        Django checks the payload's signature (a key derived from SECRET_KEY, HMAC-SHA256),
+        decompresses it and parses the JSON on every request. The text of a session changes
+        only when the session is written, so a text verified once here is the same payload
+        on the next request: its content is kept as JSON and parsed again (a new dict each
+        time, as the session mutates it). A text that fails verification is never kept.
+        """
+        known = _verified.get(session_data)
+        if known is not None:
+            return json.loads(known)  # type: ignore[no-any-return]
+        data: dict[str, Any] = super().decode(session_data)
+        if data:
+            _verified[session_data] = json.dumps(data)
+            while len(_verified) > _VERIFIED_MAX:
+                _verified.popitem(last=False)
+        return data
 
     def _get_session_from_db(self) -> Any:
         if self.session_key is None:  # pragma: no cover - load() is only called with a key

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,14 @@ class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         user = getattr(request, "user", None)
+        if isinstance(user, SimpleLazyObject):
+            # Every request reads its user here or in the next middleware (the language,
+            # the idle timeout), so it is read now, and from here on request.user is the user
+            # itself rather than Django's lazy wrapper, whose every attribute access (about
+            # a hundred on a staff page) is a proxy call.
+            from django.contrib.auth.middleware import get_user  # not before apps load
+
+            request.user = user = get_user(request)
         if not chosen and user is not None and user.is_authenticated:
             # A signed-in person without a choice on this browser: their profile's language.
             chosen = getattr(user, "preferred_language", "")

@@ -52,6 +52,27 @@ def test_an_unknown_key_reads_as_empty():
     assert SessionStore("no-such-session-key-123").get("answer") is None
 
 
+def test_a_payload_decoded_again_is_a_fresh_copy():
+    store = SessionStore()
+    payload = store.encode({"steps": [1], "who": {"id": 5}})
+    first = store.decode(payload)
+    first["steps"].append(2)
+    first["who"]["id"] = 6
+
+    assert store.decode(payload) == {"steps": [1], "who": {"id": 5}}
+
+
+def test_a_tampered_payload_reads_as_empty_even_after_the_genuine_one():
+    store = SessionStore()
+    payload = store.encode({"_auth_user_id": "5"})
+    assert store.decode(payload) == {"_auth_user_id": "5"}
+    _value, _sep, signature = payload.rpartition(":")
+    forged_value = store.encode({"_auth_user_id": "1"}).rpartition(":")[0]
+
+    assert store.decode(f"{forged_value}:{signature}") == {}
+    assert store.decode(payload[:-1] + ("A" if payload[-1] != "A" else "B")) == {}
+
+
 def _signed_in_copy(client: Client, user) -> Client:
     """Log in with `client` and return a second client holding a copy of its cookie."""
     client.force_login(user)
