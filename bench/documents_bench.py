@@ -162,10 +162,12 @@ def _generate(n: int) -> dict[str, Any]:
         )
         cur.execute(
             """
-            INSERT INTO control_assignment (created_at, updated_at, resolution_id, executor_id,
-              unit_id, assigned_by_id, is_responsible, "order", text, assigned_on, due_date,
-              state, reviewer_id, completed_on, days_taken, next_reminder_on)
-            SELECT now(), now(), r.id, e.user_id, e.unit_id, r.author_id, o = 0, o, '',
+            INSERT INTO control_assignment (created_at, updated_at, resolution_id, item_type_id,
+              item_id, executor_id, unit_id, assigned_by_id, is_responsible, "order", text,
+              assigned_on, due_date, state, reviewer_id, completed_on, days_taken,
+              next_reminder_on)
+            SELECT now(), now(), r.id, r.item_type_id, r.item_id, e.user_id, e.unit_id,
+              r.author_id, o = 0, o, '',
               r.resolution_date, r.due_date,
               CASE WHEN r.control_state = 'on_control' THEN 'in_progress' ELSE 'done' END,
               r.author_id,

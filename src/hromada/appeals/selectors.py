@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hromada.accounts.models import OrgUnit, User
@@ -140,9 +140,9 @@ def body_for_official(official: User) -> OrgUnit:
 # How a staff list asks for the appeals a user may see depends on how many there are. A user
 # whose own id sets are small (their appeals, their resolutions, the assignments of them and
 # of the units they head, the appeals of their units) gets them as one id list, which
-# PostgreSQL fetches by primary key and sorts: ~50 ms at 1M appeals for a head of one
-# department (4,900 assignments), who waited 0.4–0.6 s a queue page while the queue's ordered
-# index scan checked a correlated EXISTS on every open appeal to find theirs. Over
+# PostgreSQL fetches by primary key and sorts (`_among`): 10–40 ms at 1M appeals for a head of
+# one department (4,900 assignments), who waited 0.4–0.6 s a queue page while the queue's
+# ordered index scan checked a correlated EXISTS on every open appeal to find theirs. Over
 # FEW_VISIBLE, those per-row checks are cheaper (a head of five busy departments: ~10 ms,
 # where the id list would be 240,000 ids). Either shape gives the same set (tested); only the
 # speed depends on the choice, so the count deciding it is kept per process for a while.
@@ -190,7 +190,7 @@ def _few_visible(user: Any) -> bool:
     """Whether an office user's id sets hold at most FEW_VISIBLE rows (kept per process).
 
     Counted as an upper bound, up to FEW_VISIBLE + 1: own appeals, resolutions, assignments of
-    any controlled type of the user or in the units they head, appeals of their units.
+    appeals to the user or in the units they head, appeals of their units.
     """
     from hromada.control.models import Assignment
 
@@ -201,7 +201,8 @@ def _few_visible(user: Any) -> bool:
     sets = _sets(user)
     head_units = _unit_ids(user, [Role.HEAD])
     assigned = (
-        Assignment.objects.filter(Q(executor_id__in=sets.ids) | Q(unit_id__in=head_units))
+        Assignment.objects.filter(item_type=sets.appeal_type)
+        .filter(Q(executor_id__in=sets.ids) | Q(unit_id__in=head_units))
         .order_by()
         .values("pk")
     )
@@ -220,6 +221,45 @@ def _few_visible(user: Any) -> bool:
     return few
 
 
+class _AmongIds(Lookup):  # type: ignore[type-arg]
+    """`lhs = ANY(ARRAY(subquery))` on PostgreSQL, `lhs IN (subquery)` elsewhere.
+
+    For the id-list visibility: PostgreSQL computes the user's ids once (an InitPlan) and
+    fetches just those appeals by primary key, whatever the queue's filter. With
+    `IN (subquery)` it hashed the ids and joined them with every appeal the filter matched:
+    fast for the open appeals (40,000 at 1M), but 50–110 ms a page for a filter that matches
+    most appeals (a body, a due-date range, a surname) — the planner cannot know that the
+    user's set is a few thousand rows.
+    """
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def _among(first: QuerySet[Any], *rest: QuerySet[Any], narrow: bool) -> Q:
+    """The appeals whose ids the querysets (one column of ids each) list.
+
+    `narrow`: the list's other conditions keep a small part of all appeals (the open ones):
+    then `pk IN (… UNION …)`, which PostgreSQL answers by hashing the ids and joining them
+    with those appeals (4–12 ms for a head of one department at 1M appeals, against ~20 ms
+    for fetching their 4,900 appeals one by one). Otherwise `_AmongIds` (`UNION ALL`: the
+    index scan drops the repeated ids itself).
+    """
+    if narrow:
+        return Q(pk__in=first.union(*rest))
+    return Q(_AmongIds(F("pk"), first.union(*rest, all=True)))
+
+
 def lists_by_ids(user: Any) -> bool:
     """Whether `visible_appeals_q(user)` is an id list (not city-wide, not row-by-row EXISTS).
 
@@ -233,8 +273,51 @@ def lists_by_ids(user: Any) -> bool:
     return office == Q(pk__in=[]) or _few_visible(user)
 
 
-def visible_appeals_q(user: Any) -> Q:
-    """The query twin of the `appeals.view_appeal` rule, for lists (staff side)."""
+def _id_lists(user: Any, office: Q, sets: _Sets) -> list[QuerySet[Any]] | None:
+    """The querysets of ids whose union the user may see, where that is an id list (else None).
+
+    For an office user whose grants are not city-wide (`is_everything`), checked by the caller.
+    """
+    from hromada.control.models import Assignment
+
+    executors = Q(executor_id__in=sets.ids)
+    own, resolutions = sets.own.order_by().values("pk"), sets.resolutions.order_by()
+    # The appeals of assignments, read from the assignment itself (`Assignment.item_id`, a
+    # copy of its resolution's): one index-only scan of `control_assignment_exec_item` or
+    # `…_unit_item` per branch, where mapping each assignment through control_resolution
+    # cost ~25–30 ms for a head of one department (4,900 assignments) at 1M appeals.
+    assigned = Assignment.objects.filter(item_type=sets.appeal_type).order_by()
+    if office == Q(pk__in=[]):
+        # Not the office: the user sees a few thousand appeals at most (theirs, addressed to
+        # them, their resolutions and assignments). As one id list PostgreSQL fetches just
+        # those and sorts them; OR-ed row by row into the queue's ordered index scan it
+        # read most of a million appeals to fill a page (docs/BENCHMARKS.md).
+        return [own, resolutions.values("item_id"), assigned.filter(executors).values("item_id")]
+    if not _few_visible(user):
+        return None
+    # The units by id (a literal list the planner estimates and the `unit_id` indexes serve),
+    # not by path; the executor's and the units' assignments as branches of their own, so
+    # that each is an index-only scan (an OR is a bitmap scan of the heap).
+    head_units = _unit_ids(user, [Role.HEAD])  # heads over the executor's unit
+    units = _unit_ids(user, _OFFICE_ROLES)
+    parts: list[QuerySet[Any]] = [
+        own,
+        resolutions.values("item_id"),
+        assigned.filter(executors).values("item_id"),
+    ]
+    if head_units:
+        parts.append(assigned.filter(unit_id__in=head_units).values("item_id"))
+    if units:
+        parts.append(Appeal.objects.filter(unit_id__in=units).order_by().values("pk"))
+    return parts
+
+
+def visible_appeals_q(user: Any, *, narrow: bool = False) -> Q:
+    """The query twin of the `appeals.view_appeal` rule, for lists (staff side).
+
+    `narrow`: the caller's other conditions keep only a small part of all appeals (the open
+    ones, not a body's or a surname's): a hint for the query's shape, never for its set.
+    """
     from hromada.control.models import Assignment
 
     if not getattr(user, "is_authenticated", False):
@@ -243,37 +326,18 @@ def visible_appeals_q(user: Any) -> Q:
     if is_everything(office):
         return office
     sets = _sets(user)
+    lists = _id_lists(user, office, sets)
+    if lists is not None:
+        return _among(*lists, narrow=narrow)
     executors = Q(executor_id__in=sets.ids)
+    resolutions = sets.resolutions.order_by()
     of_appeals = Assignment.objects.filter(resolution__item_type=sets.appeal_type)
-    own, resolutions = sets.own.order_by().values("pk"), sets.resolutions.order_by()
-    if office == Q(pk__in=[]):
-        # Not the office: the user sees a few thousand appeals at most (theirs, addressed to
-        # them, their resolutions and assignments). As one id list PostgreSQL fetches just
-        # those and sorts them; OR-ed row by row into the queue's ordered index scan it
-        # read most of a million appeals to fill a page (docs/BENCHMARKS.md).
-        return Q(
-            pk__in=own.union(
-                resolutions.values("item_id"),
-                of_appeals.filter(executors).order_by().values("resolution__item_id"),
-            )
-        )
-    if _few_visible(user):
-        # The units by id (a literal list the planner estimates and the `unit_id` indexes
-        # serve), not by path.
-        head_units = _unit_ids(user, [Role.HEAD])  # heads over the executor's unit
-        in_units = Q(unit_id__in=head_units) if head_units else Q(pk__in=[])
-        units = _unit_ids(user, _OFFICE_ROLES)
-        return Q(
-            pk__in=own.union(
-                resolutions.values("item_id"),
-                of_appeals.filter(executors | in_units).order_by().values("resolution__item_id"),
-                Appeal.objects.filter(unit_id__in=units).order_by().values("pk"),
-            )
-        )
     # Correlated EXISTS rather than IN (subquery): a head over busy units may see a hundred
     # thousand appeals through assignments; IN built that id set for every query (and
     # past work_mem re-ran it row by row: 10 s a queue page at 1M appeals), while EXISTS
-    # checks just the rows the queue's ordered index scan reads, by the item index.
+    # checks just the rows the queue's ordered index scan reads, by the resolution's item
+    # index and then the resolution's assignments (`Assignment.item_id` has no index of its
+    # own: this per-row check was never the slow part).
     heads = scope_q(user, [Role.HEAD])  # heads over the executor's unit (Assignment.unit)
     return (
         office
@@ -284,8 +348,36 @@ def visible_appeals_q(user: Any) -> Q:
     )
 
 
-def visible_appeals(user: Any) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(visible_appeals_q(user))
+def visible_appeals(user: Any, *, narrow: bool = False) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(visible_appeals_q(user, narrow=narrow))
+
+
+def visible_appeals_on_topic(user: Any, code: str) -> QuerySet[Appeal] | None:
+    """The appeals the user may see with a classifier-858 topic, where that is an id list.
+
+    None where the user's visibility is not an id list (`lists_by_ids`): then filter
+    `visible_appeals` by the topic. Here the topic index is probed for each of the user's ids
+    and only the appeals that have the topic are fetched (a head of one department at 1M
+    appeals: ~25–30 ms against ~55 ms for fetching all their 4,900 appeals and probing each).
+    """
+    from hromada.appeals.models import AppealTopic
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    office = scope_q(user, _OFFICE_ROLES)
+    if is_everything(office):
+        return None
+    lists = _id_lists(user, office, _sets(user))
+    if lists is None:
+        return None
+    first, *rest = lists
+    on_topic = (
+        AppealTopic.objects.filter(code=code)
+        .filter(_AmongIds(F("appeal_id"), first.union(*rest, all=True)))
+        .order_by()
+        .values("appeal_id")
+    )
+    return Appeal.objects.filter(_AmongIds(F("pk"), on_topic))
 
 
 def citizen_appeals(user: Any) -> QuerySet[Appeal]:

@@ -111,13 +111,30 @@ class QueueFilter:
 OPEN_VALUES = "open"
 
 
+_OPEN_FILTERS = frozenset({OPEN_VALUES, *Appeal.OPEN_STATES})
+
+
+def _narrow(c: QueueFilter) -> bool:
+    """Whether the filter keeps just open appeals, by state and dates only (a query-shape hint).
+
+    Open appeals are a small part of a journal's years; a body, a topic, a channel or a name
+    alone are not, and with them PostgreSQL's join of a user's id list went wrong at 1M
+    appeals (`selectors.visible_appeals_q`, `narrow`).
+    """
+    open_only = c.state in _OPEN_FILTERS or (not c.state and c.clock in ("overdue", "due_soon"))
+    others = c.unit_id is not None or c.topic or c.channel or c.query.strip()
+    return bool(open_only and not others and c.mass_group_id is None)
+
+
 def queue(*, user: Any, criteria: QueueFilter, today: date | None = None) -> QuerySet[Appeal]:
     """The registered appeals the user may see, filtered; benefit holders first, then due date."""
     today = today or timezone.localdate()
-    qs = selectors.visible_appeals(user).exclude(
-        state__in=[Appeal.State.DRAFT, Appeal.State.DISCARDED]
-    )
     c = criteria
+    narrow = _narrow(c)
+    # A topic among a user's id list: the topic's appeals among their ids, fetched alone.
+    on_topic = selectors.visible_appeals_on_topic(user, c.topic) if c.topic else None
+    visible = on_topic if on_topic is not None else selectors.visible_appeals(user, narrow=narrow)
+    qs = visible.exclude(state__in=[Appeal.State.DRAFT, Appeal.State.DISCARDED])
     if c.state == OPEN_VALUES:
         qs = qs.filter(state__in=Appeal.OPEN_STATES)
     elif c.state:
@@ -130,7 +147,7 @@ def queue(*, user: Any, criteria: QueueFilter, today: date | None = None) -> Que
         # appeals); with the range the rule stays a check of just the rows the queue's
         # ordered index scan reads (~10 ms). docs/BENCHMARKS.md, "Appeals queue at 1M".
         qs = qs.filter(unit_id__gte=c.unit_id, unit_id__lte=c.unit_id)
-    if c.topic:
+    if c.topic and on_topic is None:
         qs = qs.filter(pk__in=AppealTopic.objects.filter(code=c.topic).values("appeal_id"))
     if c.channel:
         qs = qs.filter(channel=c.channel)

@@ -119,6 +119,13 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def open(self) -> AssignmentQuerySet:
         return self.filter(state__in=Assignment.OPEN_STATES)
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Assignment]:
+        """Create the assignments, each with its resolution's item (`Assignment.copy_item`)."""
+        objs = list(objs)
+        for obj in objs:
+            obj.copy_item()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Assignment(TimeStampedModel):
     """One executor's assignment (доручення) under a resolution; may be delegated further."""
@@ -169,18 +176,35 @@ class Assignment(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="children",
     )
+    # The controlled item, copied from the resolution when the assignment is created (a
+    # resolution's item never changes, nor an assignment's resolution). Lists of the items a
+    # user's assignments reach (the appeals queue of a head of a department) read them from
+    # one index of this table instead of mapping every assignment through control_resolution.
+    item_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("тип об'єкта"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    item_id = models.PositiveBigIntegerField(_("ідентифікатор об'єкта"), editable=False)
+    # Indexed with the item by `control_assignment_exec_item` (no index of its own).
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("виконавець"),
         on_delete=models.PROTECT,
         related_name="assignments",
+        db_index=False,
     )
     # The executor's unit when the assignment was given: statistics count it there.
+    # Indexed with the item by `control_assignment_unit_item` (no index of its own).
     unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("підрозділ виконавця"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -240,6 +264,14 @@ class Assignment(TimeStampedModel):
                 name="control_assignment_remind",
                 condition=Q(next_reminder_on__isnull=False),
             ),
+            # The items of one's assignments and of a unit's (index-only scans); they also
+            # serve every lookup by executor or unit (the foreign keys have no index of their own).
+            models.Index(
+                fields=["executor", "item_type", "item_id"], name="control_assignment_exec_item"
+            ),
+            models.Index(
+                fields=["unit", "item_type", "item_id"], name="control_assignment_unit_item"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +281,18 @@ class Assignment(TimeStampedModel):
         from django.urls import reverse
 
         return reverse("control:assignment_detail", args=[self.pk])
+
+    def copy_item(self) -> None:
+        """Set the controlled item from the resolution (when not set yet)."""
+        if self.item_id is None or self.item_type_id is None:
+            resolution = self.resolution
+            self.item_type_id = resolution.item_type_id
+            self.item_id = resolution.item_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            self.copy_item()
+        super().save(*args, **kwargs)
 
     def permission_units(self) -> list[Any]:
         """Return the units the assignment belongs to: the executor's and the item's."""
