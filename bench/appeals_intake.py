@@ -228,10 +228,11 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/healthz")
         sample = {
-            "surname": "Перевірка",
+            # A caller of its own per run: a rerun on the same database is no duplicate.
+            "surname": f"Перевірка{int(time.time())}",
             "given_name": "Олена",
             "address": "вул. Свободи, 1",
-            "phone": "+380670000001",
+            "phone": f"+38067{int(time.time()) % 10_000_000:07d}",
             "channel": "api",
             "text": "Перевірочне звернення",
             "topics": ["109"],

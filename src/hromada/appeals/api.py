@@ -37,6 +37,7 @@ from rest_framework.response import Response
 
 from hromada.accounts.models import OrgUnit, User
 from hromada.appeals import answers, selectors, services
+from hromada.appeals.api_parse import LeanParser
 from hromada.appeals.models import Answer, Appeal, Channel
 from hromada.appeals.serializers import (
     AnswerCreateSerializer,
@@ -56,6 +57,7 @@ HEADER = "Idempotency-Key"
 MAX_KEY = 100
 COUNT_CAP = 1000
 LIST_FILTERS = ("state", "channel", "body", "topic", "due_before", "due_after", "start", "end")
+_REGISTER_PARSER = LeanParser(AppealRegisterSerializer)
 
 
 class _CappedPaginator(Paginator):  # type: ignore[type-arg]
@@ -227,11 +229,15 @@ class AppealViewSet(
         key = request.headers.get(HEADER, "")
         if key and (len(key) > MAX_KEY or not key.isprintable()):
             raise ValidationError({HEADER: [f"Ключ має бути до {MAX_KEY} друкованих символів."]})
-        serializer = AppealRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        # Well-formed JSON is read by the lean parser (what the serializer would give); any
+        # other input goes through the serializer, which reports its errors as always.
+        data = _REGISTER_PARSER.parse(request.data)
+        if data is None:
+            serializer = AppealRegisterSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
         digest = _request_hash(request.data)
         stored_key = scoped_key(user, key) if key else ""
-        data = serializer.validated_data
         body = self._body(data.get("body", ""))
         card = services.AppealCard(
             text=data["text"],

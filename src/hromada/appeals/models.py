@@ -177,16 +177,19 @@ class Appeal(TimeStampedModel):
     journal = models.ForeignKey(
         AppealsJournal, verbose_name=_("журнал"), on_delete=models.PROTECT, related_name="appeals"
     )
+    # Single-column indexes on unit, state, priority, addressee and applicant would only
+    # repeat the first column of the composite indexes in Meta (appeals_unit_queue,
+    # appeals_state_queue, appeals_queue_order, appeals_addressee, appeals_applicant), which
+    # serve the same lookups; each would cost every registration an index insert.
     # The body whose office registered the appeal (its scope for permissions and statistics).
     unit = models.ForeignKey(
         "accounts.OrgUnit",
         verbose_name=_("орган"),
         on_delete=models.PROTECT,
         related_name="appeals",
+        db_index=False,
     )
-    state = models.CharField(
-        _("стан"), max_length=15, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = models.CharField(_("стан"), max_length=15, choices=State.choices, default=State.DRAFT)
     channel = models.CharField(_("канал надходження"), max_length=15, choices=Channel.choices)
     year = models.PositiveSmallIntegerField(_("рік"), null=True, blank=True)
     seq = models.PositiveIntegerField(_("порядковий номер"), null=True, blank=True)
@@ -214,6 +217,7 @@ class Appeal(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals_addressed",
+        db_index=False,
     )
 
     # --- applicant (personal data) ----------------------------------------------------------
@@ -224,6 +228,7 @@ class Appeal(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="appeals",
+        db_index=False,
     )
     surname = models.CharField(_("прізвище"), max_length=100, blank=True)
     given_name = models.CharField(_("ім'я"), max_length=100, blank=True)
@@ -257,9 +262,7 @@ class Appeal(TimeStampedModel):
     appeal_type = models.CharField(_("тип (6.x)"), max_length=10, blank=True)
     summary = models.CharField(_("короткий зміст"), max_length=500, blank=True)
     text = models.TextField(_("суть звернення"))
-    priority = models.BooleanField(
-        _("першочерговий розгляд (пільгова категорія)"), default=False, db_index=True
-    )
+    priority = models.BooleanField(_("першочерговий розгляд (пільгова категорія)"), default=False)
     mass_group = models.ForeignKey(
         MassGroup,
         verbose_name=_("група масових звернень"),

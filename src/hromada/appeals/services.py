@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from hromada.accounts.models import OrgUnit, User
 from hromada.accounts.permissions import require
@@ -43,6 +45,7 @@ from hromada.core.classifiers import classifier_items
 from hromada.core.districts import District
 from hromada.core.exceptions import ApplicationError
 from hromada.core.numbering import format_index, next_number, surname_letter
+from hromada.core.prepared import PreparedInsert
 from hromada.core.uploads import DOCUMENTS, validate_upload
 
 State = Appeal.State
@@ -52,6 +55,11 @@ CLASSIFIER = "858"
 # Applicant categories (7.x) that are statutory benefit holders: considered first (art. 20).
 NON_PRIORITY_CATEGORIES = frozenset({"7.20", "7.21"})
 ANONYMOUS_LETTER = "БП"  # Instruction No. 348: "без підпису"
+# A registration's inserts, built once per process: compiling the appeal's row (≈ 70
+# columns) cost the ORM more than the server's insert (docs/appeals.md, "Registration's cost").
+_APPEAL_INSERT = PreparedInsert(Appeal)
+_EVENT_INSERT = PreparedInsert(AppealEvent)
+_TOPIC_INSERT = PreparedInsert(AppealTopic)
 
 
 def _today() -> date:
@@ -73,7 +81,9 @@ def move(appeal: Appeal, to: str) -> None:
     appeal.state = to
 
 
-def _text(value: str, *, field: str, label: str, limit: int, required: bool = False) -> str:
+def _text(
+    value: str, *, field: str, label: StrOrPromise, limit: int, required: bool = False
+) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ApplicationError(_("Заповніть поле «%(label)s».") % {"label": label}, field=field)
@@ -180,7 +190,7 @@ def valid_codes(pairs: set[tuple[str, str]], on: date) -> frozenset[tuple[str, s
 
 
 def _check_code(
-    value: str, section: str, known: frozenset[tuple[str, str]], *, field: str, label: str
+    value: str, section: str, known: frozenset[tuple[str, str]], *, field: str, label: StrOrPromise
 ) -> None:
     if value and (section, value) not in known:
         raise ApplicationError(
@@ -202,14 +212,24 @@ def check_card(
     `known_codes`: which of the card's codes (`card_codes`) are valid on the day, when the
     caller has read them already; otherwise they are read here (one query).
     """
-    text = _text(card.text, field="text", label=_("Суть звернення"), limit=MAX_TEXT, required=True)
-    summary = _text(card.summary, field="summary", label=_("Короткий зміст"), limit=MAX_SUMMARY)
-    surname = _text(card.surname, field="surname", label=_("Прізвище"), limit=100)
-    given_name = _text(card.given_name, field="given_name", label=_("Ім'я"), limit=100)
-    patronymic = _text(card.patronymic, field="patronymic", label=_("По батькові"), limit=100)
-    address = _text(card.address, field="address", label=_("Місце проживання"), limit=300)
-    email = _text(card.email, field="email", label=_("E-mail"), limit=254).lower()
-    phone = _text(card.phone, field="phone", label=_("Телефон"), limit=30)
+    # The labels are lazy: only an error message needs them translated (every registration
+    # checks a card; gettext for 17 labels cost more than the rest of the checks).
+    text = _text(
+        card.text, field="text", label=gettext_lazy("Суть звернення"), limit=MAX_TEXT, required=True
+    )
+    summary = _text(
+        card.summary, field="summary", label=gettext_lazy("Короткий зміст"), limit=MAX_SUMMARY
+    )
+    surname = _text(card.surname, field="surname", label=gettext_lazy("Прізвище"), limit=100)
+    given_name = _text(card.given_name, field="given_name", label=gettext_lazy("Ім'я"), limit=100)
+    patronymic = _text(
+        card.patronymic, field="patronymic", label=gettext_lazy("По батькові"), limit=100
+    )
+    address = _text(
+        card.address, field="address", label=gettext_lazy("Місце проживання"), limit=300
+    )
+    email = _text(card.email, field="email", label=gettext_lazy("E-mail"), limit=254).lower()
+    phone = _text(card.phone, field="phone", label=gettext_lazy("Телефон"), limit=30)
     if email:
         try:
             validate_email(email)
@@ -236,9 +256,13 @@ def check_card(
             field="signatories",
         )
     known = valid_codes(card_codes(card), on) if known_codes is None else known_codes
-    _check_code(card.sex, "4", known, field="sex", label=_("Стать"))
-    _check_code(card.category, "7", known, field="category", label=_("Категорія заявника"))
-    _check_code(card.social_status, "8", known, field="social_status", label=_("Соціальний стан"))
+    _check_code(card.sex, "4", known, field="sex", label=gettext_lazy("Стать"))
+    _check_code(
+        card.category, "7", known, field="category", label=gettext_lazy("Категорія заявника")
+    )
+    _check_code(
+        card.social_status, "8", known, field="social_status", label=gettext_lazy("Соціальний стан")
+    )
     topics = _card_topics(card)
     if not topics:
         raise ApplicationError(
@@ -251,9 +275,9 @@ def check_card(
             field="topics",
         )
     for day, name, label in (
-        (card.written_date, "written_date", _("Дата написання")),
-        (card.received_date, "received_date", _("Дата надходження")),
-        (card.sent_from_date, "sent_from_date", _("Дата документа органу")),
+        (card.written_date, "written_date", gettext_lazy("Дата написання")),
+        (card.received_date, "received_date", gettext_lazy("Дата надходження")),
+        (card.sent_from_date, "sent_from_date", gettext_lazy("Дата документа органу")),
     ):
         if day is not None and day > on:
             raise ApplicationError(
@@ -264,9 +288,9 @@ def check_card(
             _("Звернення не могло надійти раніше, ніж його написано."), field="written_date"
         )
     for value, name, label, limit in (
-        (card.sent_from, "sent_from", _("Звідки надійшло"), 300),
-        (card.sent_from_index, "sent_from_index", _("Індекс документа органу"), 100),
-        (card.source_ref, "source_ref", _("Зовнішнє посилання"), 200),
+        (card.sent_from, "sent_from", gettext_lazy("Звідки надійшло"), 300),
+        (card.sent_from_index, "sent_from_index", gettext_lazy("Індекс документа органу"), 100),
+        (card.source_ref, "source_ref", gettext_lazy("Зовнішнє посилання"), 200),
     ):
         _text(value, field=name, label=label, limit=limit)
 
@@ -443,7 +467,7 @@ def _fill(appeal: Appeal, checked: CheckedCard) -> None:
 def _set_topics(appeal: Appeal, topics: list[str], *, new: bool = False) -> None:
     if not new:  # a new appeal has no topics to replace
         AppealTopic.objects.filter(appeal=appeal).delete()
-    AppealTopic.objects.bulk_create(
+    _TOPIC_INSERT.insert(
         [AppealTopic(appeal=appeal, code=code, is_main=i == 0) for i, code in enumerate(topics)]
     )
 
@@ -674,7 +698,7 @@ def appeal_register(
     # The number is taken last: the counter row stays locked until commit.
     _number(appeal, journal, today)
     if row_last:
-        appeal.save(force_insert=True)
+        _APPEAL_INSERT.insert([appeal])
     else:
         Appeal.objects.filter(pk=appeal.pk).update(
             year=appeal.year,
@@ -701,7 +725,8 @@ def appeal_register(
                 public_note=appeal.not_considered_reason[:500],
             )
         )
-    registered_event = AppealEvent.objects.bulk_create(history)[0]
+    _EVENT_INSERT.insert(history)
+    registered_event = history[0]
     audit.record(
         action="appeals.appeal.registered",
         target=appeal,

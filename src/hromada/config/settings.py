@@ -250,7 +250,8 @@ HROMADA_MFA_ENFORCED = env.bool("HROMADA_MFA_ENFORCED", default=True)
 # --- API -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, the token, user and grants read in one statement.
+        "hromada.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.core.middleware import current_request_context
 from hromada.core.models import AuditChainHead, AuditEvent
+from hromada.core.prepared import PreparedInsert, statement_cursor
 
 GENESIS_HASH = "0" * 64
 # How many streams events with an actor are spread over (stream 1 is the system's).
@@ -195,6 +196,10 @@ def audit_stream(actor_id: int | None) -> int:
     return SYSTEM_STREAM + 1 + actor_id % (AUDIT_STREAMS - 1)
 
 
+# Every audited write appends an event: its INSERT is built once per database.
+_EVENT_INSERT = PreparedInsert(AuditEvent)
+
+
 def _next_seq() -> int:
     """Return the next overall event number (call with the stream's head locked)."""
     connection = transaction.get_connection()
@@ -311,15 +316,30 @@ class AuditAppender:
         }
         digest = compute_hash(prev_hash=self._prev_hash, **fields)
         event = AuditEvent(prev_hash=self._prev_hash, hash=digest, **fields)
+        using = self._connection.alias
+        head_table = self._connection.ops.quote_name(AuditChainHead._meta.db_table)
+        move_head = f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s"  # noqa: S608
+        head_params = [position, digest, self._stream]
         if self._connection.vendor == "postgresql":
             event.pk = seq  # the number came from the id's own sequence
-        event.save(force_insert=True)
-        head_table = self._connection.ops.quote_name(AuditChainHead._meta.db_table)
+            if _EVENT_INSERT.plain([event], using):
+                # The event and the head's move in one statement (one round trip while the
+                # caller may hold a shared lock), prepared on the server. The head is set
+                # from the inserted row, so the INSERT runs first and the head's guard
+                # (install_append_only_guard) finds the event it advances to.
+                insert, params = _EVENT_INSERT.statement([event], using)
+                with statement_cursor(using) as cursor:
+                    cursor.execute(
+                        f"WITH e AS ({insert} RETURNING stream_seq, hash) "  # noqa: S608
+                        f"UPDATE {head_table} SET seq = e.stream_seq, hash = e.hash "
+                        f"FROM e WHERE {head_table}.id = %s",
+                        [*params, self._stream],
+                    )
+                _EVENT_INSERT.saved([event], using)
+                return event
+        _EVENT_INSERT.insert([event], using)
         with self._connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s",  # noqa: S608
-                [position, digest, self._stream],
-            )
+            cursor.execute(move_head, head_params)
         return event
 
 

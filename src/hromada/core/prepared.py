@@ -148,3 +148,91 @@ def _adapt(value: Any, kind: str, ops: Any) -> Any:
     if kind == _DATE:
         return ops.adapt_datefield_value(value)
     return value
+
+
+class PreparedInsert:
+    """INSERTs of one model's rows, each statement built once per alias and shape.
+
+    What ``Model.save(force_insert=True)`` and ``bulk_create`` send, without the ORM
+    compiling the statement each time (for the appeal's row, ≈ 70 columns, the compiler and
+    psycopg's client-side parse of the statement cost more than the server's insert). On
+    PostgreSQL the statement is prepared on the server (:func:`statement_cursor`). The
+    values are what the ORM would send: each field's ``pre_save`` (``auto_now``,
+    ``auto_now_add``) and ``get_db_prep_save``. A row whose primary key is set is inserted
+    with it; otherwise the database's key comes back (``RETURNING``) and is set on the
+    instance. Like ``bulk_create`` it sends no ``pre_save``/``post_save`` signals: use it
+    for models no receiver acts on (hromada connects none; Wagtail's ``pre_save`` receiver
+    for all models only sets the locale of its translatable ones).
+    """
+
+    def __init__(self, model: type[Model]) -> None:
+        self._model = model
+        # Per (alias, rows, with primary key): the SQL and the fields in column order.
+        self._compiled: dict[tuple[str, int, bool], tuple[str, list[Any]]] = {}
+
+    def _statement(self, using: str, rows: int, with_pk: bool) -> tuple[str, list[Any]]:
+        key = (using, rows, with_pk)
+        compiled = self._compiled.get(key)
+        if compiled is not None:
+            return compiled
+        connection = connections[using]
+        qn = connection.ops.quote_name
+        meta = self._model._meta
+        pk = meta.pk
+        assert pk is not None
+        fields = [f for f in meta.local_concrete_fields if with_pk or f is not pk]
+        columns = ", ".join(qn(f.column) for f in fields)
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        # Identifiers are the model's own, quoted; every value is a parameter.
+        sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+        if not with_pk:
+            sql += f" RETURNING {qn(pk.column)}"
+        compiled = (sql, fields)
+        self._compiled[key] = compiled
+        return compiled
+
+    def plain(self, objs: Sequence[Model], using: str = "default") -> bool:
+        """Return whether one plain INSERT writes these instances: every primary key set,
+        or every one to be returned by the database."""
+        with_pk = objs[0].pk is not None
+        return all((o.pk is not None) is with_pk for o in objs) and (
+            with_pk or connections[using].features.can_return_rows_from_bulk_insert
+        )
+
+    def statement(self, objs: Sequence[Model], using: str = "default") -> tuple[str, list[Any]]:
+        """Return the INSERT of these instances and its parameters (for :meth:`plain` rows;
+        a caller may embed it, e.g. in a ``WITH``, and then call :meth:`saved`)."""
+        with_pk = objs[0].pk is not None
+        connection = connections[using]
+        sql, fields = self._statement(using, len(objs), with_pk)
+        for obj in objs:  # as save() does: a related object saved since gives its id
+            prepare: Any = obj
+            prepare._prepare_related_fields_for_save(operation_name="save")
+        params = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for obj in objs
+            for field in fields
+        ]
+        return sql, params
+
+    @staticmethod
+    def saved(objs: Sequence[Model], using: str = "default", keys: Any = None) -> None:
+        """Mark the instances as saved (with the returned primary keys, if any)."""
+        for i, obj in enumerate(objs):
+            if keys is not None:
+                obj.pk = keys[i][0]
+            obj._state.adding = False
+            obj._state.db = using
+
+    def insert(self, objs: Sequence[Model], using: str = "default") -> None:
+        """Insert the instances (new; all with their primary key set, or all without)."""
+        if not objs:
+            return
+        if not self.plain(objs, using):
+            self._model._base_manager.db_manager(using).bulk_create(objs)
+            return
+        sql, params = self.statement(objs, using)
+        with statement_cursor(using) as cursor:
+            cursor.execute(sql, params)
+            keys = None if objs[0].pk is not None else cursor.fetchall()
+        self.saved(objs, using, keys)

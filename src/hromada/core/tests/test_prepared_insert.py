@@ -1,0 +1,85 @@
+"""PreparedInsert: a model's INSERT built once, the rows as the ORM would write them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from hromada.accounts.factories import StaffFactory
+from hromada.core.models import CalendarOverride, Notification
+from hromada.core.prepared import PreparedInsert
+
+pytestmark = pytest.mark.django_db
+
+
+def _columns(obj: object, model: type) -> dict[str, object]:
+    return {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+
+
+def test_an_inserted_row_reads_back_as_the_orm_would_have_written_it():
+    notice = Notification(
+        recipient=StaffFactory(), key="pi:1", title="Нове <b>звернення</b>", url="/x/"
+    )
+
+    PreparedInsert(Notification).insert([notice])
+
+    assert notice.pk is not None
+    assert not notice._state.adding
+    stored = Notification.objects.get(pk=notice.pk)
+    assert _columns(stored, Notification) == _columns(notice, Notification)
+    assert stored.created_at is not None  # auto_now_add ran, as in save()
+    assert stored.email_wanted is True  # the field's default
+
+
+def test_several_rows_are_one_statement_and_each_gets_its_own_key():
+    days = [CalendarOverride(date=date(2026, 5, d), is_working=d % 2 == 0) for d in (1, 2, 3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        PreparedInsert(CalendarOverride).insert(days)
+
+    assert len(queries.captured_queries) == 1
+    assert len({d.pk for d in days}) == 3
+    for day in days:
+        assert CalendarOverride.objects.get(pk=day.pk).is_working == day.is_working
+
+
+def test_a_row_with_its_key_set_is_inserted_with_that_key():
+    taken = CalendarOverride.objects.create(date=date(2026, 6, 1), is_working=True)
+    day = CalendarOverride(pk=taken.pk + 1000, date=date(2026, 6, 2), is_working=False)
+
+    PreparedInsert(CalendarOverride).insert([day])
+
+    assert CalendarOverride.objects.get(pk=taken.pk + 1000).date == date(2026, 6, 2)
+
+
+def test_the_statement_is_built_once_and_run_again_with_new_values():
+    insert = PreparedInsert(CalendarOverride)
+    insert.insert([CalendarOverride(date=date(2026, 7, 1), is_working=True)])
+    built = dict(insert._compiled)
+
+    insert.insert([CalendarOverride(date=date(2026, 7, 2), is_working=True)])
+
+    assert insert._compiled == built
+    assert CalendarOverride.objects.filter(date__month=7).count() == 2
+
+
+def test_a_related_object_saved_after_the_row_was_made_gives_its_id():
+    recipient = StaffFactory.build()
+    notice = Notification(recipient=recipient, key="pi:2", title="Пізніше збережений")
+    recipient.save()
+
+    PreparedInsert(Notification).insert([notice])
+
+    assert Notification.objects.get(pk=notice.pk).recipient_id == recipient.pk
+
+
+def test_an_insert_that_breaks_a_constraint_fails_like_the_orms():
+    CalendarOverride.objects.create(date=date(2026, 8, 1), is_working=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PreparedInsert(CalendarOverride).insert(
+            [CalendarOverride(date=date(2026, 8, 1), is_working=False)]
+        )
+    assert CalendarOverride.objects.filter(date=date(2026, 8, 1)).count() == 1
