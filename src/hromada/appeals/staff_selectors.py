@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -428,3 +428,29 @@ def drafts(user: Any) -> QuerySet[Appeal]:
 def classifier_labels(section: str | None = None) -> dict[str, str]:
     """Return {code: label} of classifier 858 (one section, or all: codes are unique)."""
     return dict(classifier_items(CLASSIFIER, section).values_list("code", "label"))
+
+
+def dashboard_counts(user: Any, today: date | None = None) -> dict[str, int]:
+    """The panel's four counts, in one query over the user's open appeals (and drafts).
+
+    One aggregate: for a user whose visibility is an id list, that list is built once, not
+    once per count (four counts cost ~50 ms of the database a dashboard at the demo city).
+    """
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=due_soon_days())
+    can_register = user.has_perm("appeals.register")
+    states = [*Appeal.OPEN_STATES, Appeal.State.DRAFT] if can_register else [*Appeal.OPEN_STATES]
+    is_open = Q(state__in=Appeal.OPEN_STATES)
+    counts: dict[str, int] = (
+        selectors.visible_appeals(user, narrow=True)
+        .filter(state__in=states)
+        .aggregate(
+            overdue=Count("pk", filter=is_open & Q(due_date__lt=today)),
+            due_soon=Count("pk", filter=is_open & Q(due_date__gte=today, due_date__lte=soon)),
+            open=Count("pk", filter=is_open),
+            drafts=Count("pk", filter=Q(state=Appeal.State.DRAFT)),
+        )
+    )
+    if not can_register:
+        counts["drafts"] = 0
+    return counts

@@ -712,23 +712,12 @@ def not_consider(request: HttpRequest, pk: int) -> HttpResponse:
 
 def dashboard_panel(request: HttpRequest) -> str | None:
     """The "Звернення" panel: overdue, due soon and drafts waiting, for whom it concerns."""
-    user = request.user
-    today = timezone.localdate()
-    visible = selectors.visible_appeals(user)
-    open_qs = visible.filter(state__in=Appeal.OPEN_STATES)
-    soon = today + timedelta(days=staff_selectors.due_soon_days())
-    counts = {
-        "overdue": open_qs.filter(due_date__lt=today).count(),
-        "due_soon": open_qs.filter(due_date__gte=today, due_date__lte=soon).count(),
-        "open": open_qs.count(),
-        "drafts": visible.filter(state=Appeal.State.DRAFT).count()
-        if user.has_perm("appeals.register")
-        else 0,
-    }
-    if not any(counts.values()) and not user.has_perm("appeals.register"):
+    counts = staff_selectors.dashboard_counts(request.user)
+    can_register = request.user.has_perm("appeals.register")
+    if not any(counts.values()) and not can_register:
         return None
     return render_to_string(
         "appeals/staff/_panel.html",
-        {"counts": counts, "can_register": user.has_perm("appeals.register")},
+        {"counts": counts, "can_register": can_register},
         request=request,
     )

@@ -638,3 +638,39 @@ def test_dashboard_panel_counts_overdue_appeals(org: Org, login: Login) -> None:
     html = dashboard_panel(request)
     assert html is not None
     assert "Прострочені" in html
+
+
+def test_dashboard_counts_are_the_users_open_overdue_due_soon_and_drafts(org: Org) -> None:
+    from hromada.appeals.staff_selectors import dashboard_counts
+
+    today = timezone.localdate()
+    due = {"Бондар": -1, "Шевченко": 1, "Ткаченко": 30, "Мельник": -3, "Кравець": 5}
+    ids = {}
+    for n, (surname, days) in enumerate(due.items()):
+        appeal = register(
+            org, surname=surname, phone=f"+380 67 000 00 {n:02d}", email=f"c{n}@example.org"
+        ).appeal
+        Appeal.objects.filter(pk=appeal.pk).update(due_date=today + timedelta(days=days))
+        ids[surname] = appeal.pk
+    Appeal.objects.filter(pk=ids["Мельник"]).update(state=Appeal.State.CLOSED)
+    Appeal.objects.filter(pk=ids["Кравець"]).update(state=Appeal.State.DRAFT)
+
+    dashboard_counts(org.operator, today=today)  # the per-process visibility probe, once
+    with CaptureQueriesContext(connection) as queries:
+        counts = dashboard_counts(org.operator, today=today)
+
+    assert counts == {"overdue": 1, "due_soon": 1, "open": 3, "drafts": 1}
+    reads = [q for q in queries.captured_queries if "appeals_appeal" in q["sql"]]
+    assert len(reads) == 1  # the four counts in one aggregate
+
+
+def test_dashboard_counts_of_an_outsider_are_zero_and_show_no_panel(org: Org, login: Login) -> None:
+    from hromada.appeals.staff_selectors import dashboard_counts
+    from hromada.appeals.staff_views import dashboard_panel
+
+    appeal = register(org).appeal
+    Appeal.objects.filter(pk=appeal.pk).update(due_date=timezone.localdate() - timedelta(days=1))
+
+    assert dashboard_counts(org.outsider) == {"overdue": 0, "due_soon": 0, "open": 0, "drafts": 0}
+    request = login(org.outsider).get(reverse("staff_home")).wsgi_request
+    assert dashboard_panel(request) is None
