@@ -103,11 +103,6 @@ def hromada(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def staff_session_cookie(env: dict[str, str]) -> str:
-    """Log the bench user in through allauth's forms (password, then TOTP); return sessionid."""
-    return staff_cookies(env)["sessionid"]
-
-
 def staff_cookies(env: dict[str, str]) -> dict[str, str]:
     """Log the bench user in (password, then TOTP); return the cookies their browser holds.
 

@@ -319,8 +319,6 @@ def resolution_create(
     for order, (executor, executor_unit) in enumerate(zip(executors, units, strict=True)):
         assignment = Assignment(
             resolution=resolution,
-            item_type_id=resolution.item_type_id,
-            item_id=resolution.item_id,
             executor=executor,
             unit=executor_unit,
             assigned_by=author,
@@ -631,8 +629,6 @@ def assignment_delegate(
     for order, (executor, unit) in enumerate(zip(executors, units, strict=True)):
         child = Assignment(
             resolution=parent.resolution,
-            item_type_id=parent.item_type_id,
-            item_id=parent.item_id,
             parent=parent,
             executor=executor,
             unit=unit,
