@@ -173,6 +173,16 @@ def test_bad_input_gets_a_ukrainian_message_and_nothing_registered(
     assert not Appeal.objects.exists()
 
 
+def test_a_field_of_the_wrong_type_gets_its_message_in_ukrainian(api: Api, org: Org) -> None:
+    # DRF's own Ukrainian catalogue lacks this message; hromada's (locale/uk) supplies it.
+    response = api(org.operator).post(URL, payload(org, needs_study="maybe"), format="json")
+
+    assert response.status_code == 400
+    message = "Має бути логічне значення (true або false)."
+    assert response.json()["errors"]["needs_study"] == [message]
+    assert not Appeal.objects.exists()
+
+
 def test_html_in_the_text_is_kept_as_text(api: Api, org: Org) -> None:
     text = "<script>alert('x')</script> Прошу полагодити ліхтар"
     response = api(org.operator).post(URL, payload(org, text=text), format="json")
