@@ -70,6 +70,7 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each query.")
     parser.add_argument("--profile", action="store_true", help="cProfile the measured pages.")
     parser.add_argument("--sql", action="store_true", help="Print the SQL of one page.")
+    parser.add_argument("--save", default="", help="With --profile: also write the stats here.")
     args = parser.parse_args()
 
     import django
@@ -121,6 +122,8 @@ def main() -> int:
                 print("\n" + " ".join(sql.split())[:300])
                 for (plan_line,) in cur.fetchall():
                     print("    " + plan_line)
+    if profiler and args.save:
+        profiler.dump_stats(args.save)
     if profiler:
         for order in ("cumulative", "tottime"):
             out = io.StringIO()

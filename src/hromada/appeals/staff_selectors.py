@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hromada.accounts.models import OrgUnit
@@ -26,6 +29,7 @@ from hromada.appeals.models import (
     MassGroup,
 )
 from hromada.core.classifiers import classifier_items
+from hromada.core.prepared import PreparedQuery
 
 CLASSIFIER = "858"
 M = TypeVar("M", bound=Model)
@@ -206,34 +210,54 @@ QUEUE_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class QueueListing:
+    """One page of a queue: its appeals, whether a next page exists, each appeal's topic codes."""
+
+    appeals: list[Appeal]
+    has_next: bool
+    topics: dict[int, list[str]]
+
+
 def queue_listing_page(
     qs: QuerySet[Appeal], *, page: int, size: int, by_ids: bool = False
-) -> tuple[list[Appeal], bool]:
+) -> QueueListing:
     """One page of a queue (without counting it) with just what the page shows.
 
-    The columns of `QUEUE_COLUMNS`, the unit and the topics. With `by_ids` (the user's
-    visibility is an id list: `selectors.lists_by_ids`) in two reads: the page's ids in the
-    queue's order, which PostgreSQL answers from the queue's index alone (a head of one
-    department: ~60 ms less at 1M appeals), then those rows. Otherwise in one read: the
-    ordered index scan reads the rows anyway to check the visibility rule.
+    The columns of `QUEUE_COLUMNS`, the unit and the topics' codes (the main topic first).
+    With `by_ids` (the user's visibility is an id list: `selectors.lists_by_ids`) in two
+    reads: the page's ids in the queue's order, which PostgreSQL answers from the queue's
+    index alone (a head of one department: ~60 ms less at 1M appeals), then those rows.
+    Otherwise in one read: the ordered index scan reads the rows anyway to check the
+    visibility rule. The topics are one read of (appeal, code) pairs, not a prefetch: Django's
+    prefetch builds a related queryset per appeal to store them (~5 ms of CPU for 50 rows).
     """
     page = max(1, page)
     start = (page - 1) * size
+    listing = qs.select_related(None).select_related("unit").prefetch_related(None)
     if not by_ids:
-        listing = qs.select_related(None).select_related("unit").only(*QUEUE_COLUMNS)
-        rows = list(listing[start : start + size + 1])
-        return rows[:size], len(rows) > size
-    ids = list(qs.values_list("pk", flat=True)[start : start + size + 1])
-    found = {
-        a.pk: a
-        for a in Appeal.objects.filter(pk__in=ids[:size])
-        .select_related("unit")
-        .only(*QUEUE_COLUMNS)
-        .prefetch_related(
-            Prefetch("topics", queryset=AppealTopic.objects.order_by("-is_main", "pk"))
+        rows = list(listing.only(*QUEUE_COLUMNS)[start : start + size + 1])
+        appeals, has_next = rows[:size], len(rows) > size
+    else:
+        ids = list(qs.values_list("pk", flat=True)[start : start + size + 1])
+        found = {
+            a.pk: a
+            for a in Appeal.objects.filter(pk__in=ids[:size])
+            .select_related("unit")
+            .only(*QUEUE_COLUMNS)
+        }
+        appeals = [found[pk] for pk in ids[:size] if pk in found]
+        has_next = len(ids) > size
+    topics: dict[int, list[str]] = {a.pk: [] for a in appeals}
+    if topics:
+        pairs = (
+            AppealTopic.objects.filter(appeal_id__in=list(topics))
+            .order_by("-is_main", "pk")
+            .values_list("appeal_id", "code")
         )
-    }
-    return [found[pk] for pk in ids[:size] if pk in found], len(ids) > size
+        for appeal_id, code in pairs:
+            topics[appeal_id].append(code)
+    return QueueListing(appeals=appeals, has_next=has_next, topics=topics)
 
 
 @dataclass(frozen=True)
@@ -267,11 +291,36 @@ def _url_maker(name: str) -> Any:
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def queue_rows(appeals: list[Appeal], today: date) -> list[QueueRow]:
-    """The queue's rows with their labels in the current language (computed once per page)."""
-    states = {value: str(label) for value, label in Appeal.State.choices}
-    channels = {value: str(label) for value, label in Channel.choices}
-    signs = {value: str(label) for value, label in Appeal.Sign.choices}
+@lru_cache(maxsize=16)
+def _row_labels(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The labels of states, channels and signs in a language (translated once, not per page)."""
+    return (
+        {value: str(label) for value, label in Appeal.State.choices},
+        {value: str(label) for value, label in Channel.choices},
+        {value: str(label) for value, label in Appeal.Sign.choices},
+    )
+
+
+def _truncate(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)`, without its per-character walk for a text that fits.
+
+    `chars` returns the NFC form of the text, cut after `length` characters not counting
+    combining marks; a text of at most `length` code points always fits.
+    """
+    if len(text) <= length:
+        return unicodedata.normalize("NFC", text)
+    return Truncator(text).chars(length)
+
+
+def queue_rows(
+    appeals: list[Appeal], today: date, topics: dict[int, list[str]] | None = None
+) -> list[QueueRow]:
+    """The queue's rows with their labels in the current language (computed once per page).
+
+    `topics`: each appeal's topic codes, main first (`QueueListing.topics`); without it the
+    appeals' (prefetched) topics are read.
+    """
+    states, channels, signs = _row_labels(get_language())
     detail, mass = _url_maker("appeals:detail"), _url_maker("appeals:mass_group")
     select = _("Вибрати № %(index)s")
     rows = []
@@ -289,9 +338,11 @@ def queue_rows(appeals: list[Appeal], today: date) -> list[QueueRow]:
                 channel=channels.get(a.channel, a.channel),
                 state=states.get(a.state, a.state),
                 sign="" if a.sign == Appeal.Sign.PRIMARY else signs.get(a.sign, a.sign),
-                topics=", ".join(t.code for t in a.topics.all()),
+                topics=", ".join(
+                    topics[a.pk] if topics is not None else [t.code for t in a.topics.all()]
+                ),
                 unit=(unit.short_name or unit.name) if unit else "",
-                summary=Truncator(a.summary).chars(120),
+                summary=_truncate(a.summary, 120),
                 due_date=c.due_date.strftime("%d.%m.%Y") if c.due_date else "",
                 forward_by=c.forward_by.strftime("%d.%m") if c.forward_by else "",
             )
@@ -307,15 +358,49 @@ def queue_page(qs: QuerySet[M], *, page: int, size: int) -> tuple[list[M], bool]
     return rows[:size], len(rows) > size
 
 
-def queue_units(user: Any) -> QuerySet[OrgUnit]:
+def _bodies_with_journal() -> QuerySet[Any]:
+    return (
+        OrgUnit.objects.filter(pk__in=AppealsJournal.objects.values("body_id"))
+        .order_by("name", "pk")
+        .values_list("pk", "short_name", "name")
+    )
+
+
+def _classifier_on(classifier: str, section: str, day: date) -> QuerySet[Any]:
+    return classifier_items(classifier, section, on=day).values_list("code", "label")
+
+
+# The filter form's two lists, read on every queue page: compiled once per process
+# (core.prepared), each still read afresh, so a new body or topic shows on the next page.
+_BODIES = PreparedQuery(_bodies_with_journal)
+_CLASSIFIER_ON = PreparedQuery(
+    _classifier_on,
+    classifier="hromada-placeholder-classifier",
+    section="hromada-placeholder-section",
+    day=date(1901, 5, 6),
+)
+
+
+def queue_units(user: Any) -> list[tuple[int, str]]:
     """The bodies the queue may be filtered by: every body with a journal (a short, public list).
 
-    The queue itself shows only what the user may see. Asking per body whether the user
-    sees any of its appeals cost up to 4 s at a million appeals for a head over busy units
-    (PostgreSQL hashed every assignment of those units to answer one EXISTS), so it is not
-    asked.
+    (id, label) pairs in the order of the bodies' names, the label as the body's `str()`
+    (short name, else name). The queue itself shows only what the user may see. Asking per
+    body whether the user sees any of its appeals cost up to 4 s at a million appeals for a
+    head over busy units (PostgreSQL hashed every assignment of those units to answer one
+    EXISTS), so it is not asked.
     """
-    return OrgUnit.objects.filter(pk__in=AppealsJournal.objects.values("body_id")).order_by("name")
+    return [(pk, short_name or name) for pk, short_name, name in _BODIES.rows()]
+
+
+def queue_topics(today: date | None = None) -> list[tuple[str, str]]:
+    """(code, "code label") of classifier 858's topics valid today, for the queue's filter
+    (what `core.classifiers.classifier_choices` returns, without compiling its query)."""
+    day = today or timezone.localdate()
+    return [
+        (code, f"{code} {label}")
+        for code, label in _CLASSIFIER_ON.rows(classifier=CLASSIFIER, section="topics", day=day)
+    ]
 
 
 def mass_groups(user: Any) -> QuerySet[MassGroup]:

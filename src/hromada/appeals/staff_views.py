@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hromada.accounts.models import User
-from hromada.appeals import selectors, services, staff_selectors
+from hromada.appeals import queue_html, selectors, services, staff_selectors
 from hromada.appeals.models import CHANNEL_CODES, Appeal, AppealFile, Channel, MassGroup
 from hromada.appeals.staff_forms import (
     CorrectionForm,
@@ -360,15 +360,18 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     """The appeals registry the user may see: filters, clocks, benefit holders first."""
     # With no filters the queue shows what is being considered (registered, in work, answered).
+    today = timezone.localdate()
     form = QueueFilterForm(
-        request.GET or {"state": "open"}, units=staff_selectors.queue_units(request.user)
+        request.GET or {"state": "open"},
+        units=staff_selectors.queue_units(request.user),
+        topics=staff_selectors.queue_topics(today),
     )
     criteria = staff_selectors.QueueFilter()
     if form.is_valid():
         data = form.cleaned_data
         criteria = staff_selectors.QueueFilter(
             state=data["state"] or "",
-            unit_id=data["unit"].pk if data["unit"] else None,
+            unit_id=data["unit"],
             topic=data["topic"] or "",
             channel=data["channel"] or "",
             due_from=data["due_from"],
@@ -378,25 +381,27 @@ def queue(request: HttpRequest) -> HttpResponse:
             mass_group_id=data["mass"],
             query=data["q"] or "",
         )
-    today = timezone.localdate()
     page = _page(request)
     qs = staff_selectors.queue(user=request.user, criteria=criteria, today=today)
-    rows, has_next = staff_selectors.queue_listing_page(
+    listing = staff_selectors.queue_listing_page(
         qs, page=page, size=PAGE_SIZE, by_ids=selectors.lists_by_ids(request.user)
     )
     query = request.GET.copy()
     query.pop("page", None)
+    rows = staff_selectors.queue_rows(listing.appeals, today, listing.topics)
+    can_mark_mass = request.user.has_perm("appeals.mark_mass")
     return render(
         request,
         "appeals/staff/queue.html",
         {
             "form": form,
-            "rows": staff_selectors.queue_rows(rows, today),
+            "rows": rows,
+            "rows_html": queue_html.rows_html(rows, can_mark_mass=can_mark_mass),
             "page": page,
-            "has_next": has_next,
+            "has_next": listing.has_next,
             "query": query.urlencode(),
             "mass_form": MassForm(),
-            "can_mark_mass": request.user.has_perm("appeals.mark_mass"),
+            "can_mark_mass": can_mark_mass,
             "can_register": request.user.has_perm("appeals.register"),
         },
     )
