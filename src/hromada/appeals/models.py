@@ -393,7 +393,10 @@ class Appeal(TimeStampedModel):
 class AppealTopic(models.Model):
     """A question of the appeal by classifier 858's topic codes; the first one is the main."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="topics")
+    # Indexed by appeals_topic_once (appeal, code): no index of its own.
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.CASCADE, related_name="topics", db_index=False
+    )
     code = models.CharField(_("код питання"), max_length=30)
     is_main = models.BooleanField(_("основне питання"), default=False)
 

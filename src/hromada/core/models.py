@@ -105,7 +105,9 @@ class AuditEvent(models.Model):
     )
     actor_repr = models.CharField(_("хто (текст)"), max_length=255, blank=True)
     action = models.CharField(_("дія"), max_length=100, db_index=True)
-    object_type = models.CharField(_("тип об'єкта"), max_length=100, blank=True, db_index=True)
+    # No index of its own: (object_type, object_id) below serves a search by type, and each
+    # index costs every audited write its insertion.
+    object_type = models.CharField(_("тип об'єкта"), max_length=100, blank=True)
     object_id = models.CharField(_("ідентифікатор об'єкта"), max_length=64, blank=True)
     object_repr = models.CharField(_("об'єкт"), max_length=255, blank=True)
     data = models.JSONField(_("дані"), default=dict, blank=True)

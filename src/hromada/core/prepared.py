@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 # How a runtime value becomes an SQL parameter: as it is, or as the backend adapts dates.
 _AS_IS, _DATE, _DATETIME = "as-is", "date", "datetime"
@@ -52,6 +53,9 @@ class PreparedQuery:
         # Per alias, for a query of model instances: the model, its loaded field names
         # and the database converters of each column (what ModelIterable applies).
         self._model_info: dict[str, tuple[type[Model], list[str], list[tuple[Any, Any]]]] = {}
+        # Per alias, for a query with select_related: its compiler (converters) and what
+        # Django's ModelIterable builds the instances from.
+        self._related_info: dict[str, tuple[Any, type[Model], slice, list[str], list[Any]]] = {}
 
     def sql(self, using: str = "default") -> tuple[str, tuple[tuple[str, str], ...]]:
         """Return the SQL and, per parameter, (placeholder name, how to adapt its value)."""
@@ -74,6 +78,19 @@ class PreparedQuery:
                 klass_info["model"],
                 [c.target.attname for c in columns],
                 converters,
+            )
+        elif klass_info is not None:
+            # As ModelIterable does: the model's columns, then each related model's,
+            # populated by Django's own RelatedPopulator.
+            select = compiler.select
+            fields = klass_info["select_fields"]
+            own = slice(fields[0], fields[-1] + 1)
+            self._related_info[using] = (
+                compiler,
+                klass_info["model"],
+                own,
+                [f[0].target.attname for f in select[own]],
+                get_related_populators(klass_info, select, using),
             )
         slots: list[tuple[str, str]] = []
         for param in params:
@@ -104,10 +121,24 @@ class PreparedQuery:
             return cursor.fetchall()  # type: ignore[no-any-return]
 
     def instances(self, using: str = "default", **values: Any) -> list[Any]:
-        """Run a query of model instances (no select_related) and return the instances."""
+        """Run a query of model instances and return the instances (with the related
+        objects of its ``select_related``, as the queryset would give them)."""
         rows = self.rows(using, **values)
-        model, names, converters = self._model_info[using]
-        return [load_instance(model, using, names, converters, row) for row in rows]
+        related = self._related_info.get(using)
+        if related is None:
+            model, names, converters = self._model_info[using]
+            return [load_instance(model, using, names, converters, row) for row in rows]
+        compiler, model, own, names, populators = related
+        converters = compiler.get_converters([s[0] for s in compiler.select])
+        if converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        found = []
+        for row in rows:
+            obj = model.from_db(using, names, row[own])
+            for populator in populators:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
 
 
 def column_converters(columns: Sequence[Any], using: str) -> list[tuple[Any, list[Any]]]:

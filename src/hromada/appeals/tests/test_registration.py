@@ -135,3 +135,22 @@ def test_card_refuses_future_written_date(org: Org) -> None:
             card(written_date=timezone.localdate() + timedelta(days=2)),
             on=timezone.localdate(),
         )
+
+
+def test_a_body_is_read_with_its_journal_in_one_query(org: Org, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from hromada.appeals import selectors
+    from hromada.appeals.models import AppealsJournal
+
+    journal = services.journal_for(org.d)
+    with django_assert_num_queries(1):
+        body = selectors.body_with_journal(org.d.code)
+        assert body == org.d
+        assert services.journal_for(body) == journal
+    assert not AppealsJournal.objects.filter(body=org.x).exists()
+    with django_assert_num_queries(1):
+        without = selectors.body_with_journal(org.x.code)
+        assert without == org.x
+        with pytest.raises(AppealsJournal.DoesNotExist):
+            without.appeals_journal  # known missing: no query  # noqa: B018
+    assert services.journal_for(without).body == org.x  # made on first use
+    assert selectors.body_with_journal("NO-SUCH-BODY") is None

@@ -80,6 +80,42 @@ def test_a_hot_statement_is_prepared_once_and_answers_for_each_new_value():
     assert sum("accounts_user WHERE email = $1" in s for s in _prepared_statements()) == 1
 
 
+def test_a_prepared_statement_of_many_parameters_is_parsed_once():
+    # psycopg's own bound (50 parameters) would parse the appeal row's INSERT every time.
+    from psycopg import _queries
+
+    from hromada.core.prepared import statement_cursor
+
+    values = list(range(70))
+    sql = "SELECT " + ", ".join(["%s::int"] * len(values))
+    misses = []
+    for _ in range(3):
+        before = _queries._query2pg.cache_info().misses
+        with statement_cursor() as cursor:
+            cursor.execute(sql, values)
+            assert list(cursor.fetchone()) == values
+        misses.append(_queries._query2pg.cache_info().misses - before)
+    assert misses == [1, 0, 0]
+
+
+def test_hot_statements_share_one_cursor_per_connection_and_a_new_one_after_reconnecting():
+    from hromada.core.prepared import statement_cursor
+
+    def run(value: int) -> object:
+        with statement_cursor() as cursor:
+            cursor.execute("SELECT %s::int", [value])
+            assert cursor.fetchall() == [(value,)]
+            return cursor.cursor
+
+    first = run(1)
+    assert run(2) is first  # the block's end left it open for the next statement
+    connection.close()
+    again = run(3)
+    assert again is not first
+    assert again.connection is connection.connection
+    assert run(4) is again
+
+
 def test_django_cursors_still_bind_on_the_client_and_prepare_nothing():
     with connection.cursor() as cursor:
         for _ in range(3):

@@ -58,3 +58,25 @@ def test_prepared_model_instances_carry_the_same_typed_values_as_the_orms():
     assert prepared.is_active is True
     assert prepared.date_joined.tzinfo is not None
     assert query.instances(pk=user.pk + 1000) == []
+
+
+def test_prepared_instances_bring_their_select_related_objects_as_the_orm_does(
+    django_assert_num_queries,
+):
+    from rest_framework.authtoken.models import Token
+
+    query = PreparedQuery(
+        lambda key: Token.objects.filter(key=key).select_related("user"), key="placeholder-key"
+    )
+    token = Token.objects.create(user=StaffFactory())
+
+    with django_assert_num_queries(1):
+        (prepared,) = query.instances(key=token.key)
+        user = prepared.user  # read with the token: no query of its own
+
+    loaded = Token.objects.select_related("user").get(key=token.key)
+    assert prepared == loaded
+    assert prepared.created == loaded.created
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(loaded.user, field.attname), field.name
+    assert query.instances(key="no-such-key") == []
