@@ -42,8 +42,12 @@ def test_a_clerk_corrects_the_summary_of_a_registered_card(
     _as(page, live_server, office.org.operator)
     page.goto(f"/staff/documents/{document.pk}/")
     page.get_by_role("link", name="Виправити картку").click()
+    from playwright.sync_api import expect
+
     summary = page.get_by_label("Короткий зміст")
-    assert page.evaluate("document.activeElement.name") == "summary"  # autofocus
+    # autofocus; expect waits for the new page (evaluated at once, during the navigation
+    # the click starts, document.activeElement could still be null)
+    expect(summary).to_be_focused()
     axe_check(page)
     screenshot(page, "documents-card-edit")
     summary.fill("Про ремонт даху будинку № 5")
