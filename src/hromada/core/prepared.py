@@ -55,7 +55,9 @@ class PreparedQuery:
         self._model_info: dict[str, tuple[type[Model], list[str], list[tuple[Any, Any]]]] = {}
         # Per alias, for a query with select_related: its compiler (converters) and what
         # Django's ModelIterable builds the instances from.
-        self._related_info: dict[str, tuple[Any, type[Model], slice, list[str], list[Any]]] = {}
+        self._related_info: dict[
+            str, tuple[Any, Any, type[Model], slice, list[str], list[Any]]
+        ] = {}
 
     def sql(self, using: str = "default") -> tuple[str, tuple[tuple[str, str], ...]]:
         """Return the SQL and, per parameter, (placeholder name, how to adapt its value)."""
@@ -87,6 +89,7 @@ class PreparedQuery:
             own = slice(fields[0], fields[-1] + 1)
             self._related_info[using] = (
                 compiler,
+                compiler.get_converters([s[0] for s in select]),
                 klass_info["model"],
                 own,
                 [f[0].target.attname for f in select[own]],
@@ -128,8 +131,7 @@ class PreparedQuery:
         if related is None:
             model, names, converters = self._model_info[using]
             return [load_instance(model, using, names, converters, row) for row in rows]
-        compiler, model, own, names, populators = related
-        converters = compiler.get_converters([s[0] for s in compiler.select])
+        compiler, converters, model, own, names, populators = related
         if converters:
             rows = list(compiler.apply_converters(rows, converters))
         found = []
