@@ -45,7 +45,7 @@ from hromada.core.classifiers import classifier_items
 from hromada.core.districts import District
 from hromada.core.exceptions import ApplicationError
 from hromada.core.numbering import format_index, next_number, surname_letter
-from hromada.core.prepared import PreparedInsert
+from hromada.core.prepared import PreparedInsert, WriteBatch
 from hromada.core.uploads import DOCUMENTS, validate_upload
 
 State = Appeal.State
@@ -398,8 +398,11 @@ def journal_for(body: OrgUnit) -> AppealsJournal:
         return AppealsJournal.objects.get(body=body)
 
 
-def _number(appeal: Appeal, journal: AppealsJournal, today: date) -> None:
-    """Take the journal's next number and write the registration index onto the appeal."""
+def _number(
+    appeal: Appeal, journal: AppealsJournal, today: date, *, seq: int | None = None
+) -> None:
+    """Take the journal's next number (unless taken: ``seq``) and write the registration
+    index onto the appeal."""
     letter = ANONYMOUS_LETTER
     if appeal.surname:
         try:
@@ -416,8 +419,9 @@ def _number(appeal: Appeal, journal: AppealsJournal, today: date) -> None:
         "correspondent": "",
         "executor": "",
     }
-    format_index(journal.index_template, seq=0, **context)  # a bad template costs no number
-    seq = next_number(journal=journal.counter_key, year=today.year)
+    if seq is None:
+        format_index(journal.index_template, seq=0, **context)  # a bad template costs no number
+        seq = next_number(journal=journal.counter_key, year=today.year)
     appeal.year = today.year
     appeal.seq = seq
     appeal.reg_index = format_index(journal.index_template, seq=seq, **context)
@@ -467,9 +471,11 @@ def _fill(appeal: Appeal, checked: CheckedCard) -> None:
 def _set_topics(appeal: Appeal, topics: list[str], *, new: bool = False) -> None:
     if not new:  # a new appeal has no topics to replace
         AppealTopic.objects.filter(appeal=appeal).delete()
-    _TOPIC_INSERT.insert(
-        [AppealTopic(appeal=appeal, code=code, is_main=i == 0) for i, code in enumerate(topics)]
-    )
+    _TOPIC_INSERT.insert(_topics(appeal, topics))
+
+
+def _topics(appeal: Appeal, topics: list[str]) -> list[AppealTopic]:
+    return [AppealTopic(appeal=appeal, code=code, is_main=i == 0) for i, code in enumerate(topics)]
 
 
 def _link(appeal: Appeal, to: Appeal, kind: str) -> None:
@@ -687,18 +693,24 @@ def appeal_register(
     else:
         for to, kind in links:
             _link(appeal, to, kind)
-    _set_topics(appeal, checked.topics, new=draft is None)
+    # The last writes go together (one statement on PostgreSQL), after the number; what is
+    # known now is built now, before the locks.
+    writes = WriteBatch()
+    if row_last:
+        writes.insert(_TOPIC_INSERT, _topics(appeal, checked.topics))
+    else:
+        _set_topics(appeal, checked.topics, new=draft is None)
     for upload in files:
         add_file(appeal, upload)
     code = new_tracking_code()
     appeal.tracking_hash = tracking_hash(appeal.pk, code)
     public_template = _("Зареєстровано за № %(index)s від %(date)s. Строк розгляду — до %(due)s.")
-    # The clerk's audit stream is locked and read now, before the number.
-    audit = AuditAppender(actor)
-    # The number is taken last: the counter row stays locked until commit.
-    _number(appeal, journal, today)
+    # The clerk's audit stream is locked and read, then the number taken (one round trip on
+    # PostgreSQL): the counter row stays locked until commit.
+    audit = AuditAppender(actor, number=(journal.counter_key, today.year))
+    _number(appeal, journal, today, seq=audit.number)
     if row_last:
-        _APPEAL_INSERT.insert([appeal])
+        writes.insert(_APPEAL_INSERT, [appeal])
     else:
         Appeal.objects.filter(pk=appeal.pk).update(
             year=appeal.year,
@@ -725,7 +737,7 @@ def appeal_register(
                 public_note=appeal.not_considered_reason[:500],
             )
         )
-    _EVENT_INSERT.insert(history)
+    writes.insert(_EVENT_INSERT, history)
     registered_event = history[0]
     audit.record(
         action="appeals.appeal.registered",
@@ -743,7 +755,9 @@ def appeal_register(
             "repeated_of": [a.pk for a in related.repeated],
             "duplicate_of": card.duplicate_of.pk if card.duplicate_of else None,
         },
+        batch=writes,
     )
+    writes.run()
     notify_citizen(appeal, registered_event, code=code)
     _notify_office(appeal)
     return Registered(appeal=appeal, tracking_code=code, related=related)

@@ -38,8 +38,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hromada.core.middleware import current_request_context
-from hromada.core.models import AuditChainHead, AuditEvent
-from hromada.core.prepared import PreparedInsert, statement_cursor
+from hromada.core.models import AuditChainHead, AuditEvent, Counter
+from hromada.core.prepared import PreparedInsert, WriteBatch, statement_cursor
 
 GENESIS_HASH = "0" * 64
 # How many streams events with an actor are spread over (stream 1 is the system's).
@@ -215,28 +215,63 @@ def _next_seq() -> int:
     return int(last or 0) + 1
 
 
-def _lock_head(stream: int) -> tuple[int, str, int | None]:
-    """Lock a stream's head; return its last position and hash and the next event number.
+_SEQUENCES: dict[str, str] = {}
 
-    On PostgreSQL one round trip: the locking read of the head and the sequence's next
-    value in one statement (a registration holds its journal's counter while it appends,
-    so every round trip here is time other clerks wait). On SQLite the event number is
-    None: it is MAX + 1 and must be read when the event is written.
+
+def _event_sequence(connection: BaseDatabaseWrapper) -> str:
+    """Return the audit event id's sequence as an SQL literal (read once per database: the
+    lookup by table and column scans the catalogue every time it is called)."""
+    name = _SEQUENCES.get(connection.alias)
+    if name is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('core_auditevent', 'id')")
+            row = cursor.fetchone()
+        assert row is not None
+        assert row[0]
+        name = "'" + str(row[0]).replace("'", "''") + "'::regclass"
+        _SEQUENCES[connection.alias] = name
+    return name
+
+
+def _lock_head(
+    stream: int, number: tuple[str, int] | None = None
+) -> tuple[int, str, int | None, int | None]:
+    """Lock a stream's head; return its last position and hash, the next event number and,
+    when asked, the next number of a journal's counter (None if the counter has no row yet).
+
+    On PostgreSQL one prepared statement: the locking read of the head, the sequence's next
+    value and, with ``number`` = (journal, year), the counter's increment (the head is
+    locked first: the counter's UPDATE waits on the head's read). A registration holds its
+    journal's counter from then on, so every round trip here is time other clerks wait. On
+    SQLite the event number is None (it is MAX + 1, read when the event is written) and the
+    counter is left to :func:`hromada.core.numbering.next_number`.
     """
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT seq, hash, nextval(pg_get_serial_sequence('core_auditevent', 'id')) "  # noqa: S608
-                f"FROM {head_table} WHERE id = %s FOR UPDATE",
-                [stream],
+        qn = connection.ops.quote_name
+        head_table = qn(AuditChainHead._meta.db_table)
+        sequence = _event_sequence(connection)
+        if number is None:
+            sql = (
+                f"SELECT seq, hash, nextval({sequence}), NULL "  # noqa: S608
+                f"FROM {head_table} WHERE id = %s FOR UPDATE"
             )
+            params: list[Any] = [stream]
+        else:
+            sql = (
+                f"WITH h AS (SELECT seq, hash FROM {head_table} WHERE id = %s FOR UPDATE), "  # noqa: S608
+                f"c AS (UPDATE {qn(Counter._meta.db_table)} SET value = value + 1 "
+                "WHERE journal = %s AND year = %s AND EXISTS (SELECT FROM h) RETURNING value) "
+                f"SELECT h.seq, h.hash, nextval({sequence}), (SELECT value FROM c) FROM h"
+            )
+            params = [stream, *number]
+        with statement_cursor(connection.alias) as cursor:
+            cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is not None:
-            return int(row[0]), str(row[1]), int(row[2])
+            return int(row[0]), str(row[1]), int(row[2]), None if row[3] is None else int(row[3])
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=stream)
-    return head.seq, head.hash, _next_seq() if connection.vendor == "postgresql" else None
+    return head.seq, head.hash, _next_seq() if connection.vendor == "postgresql" else None, None
 
 
 def _object_type(target: models.Model | None) -> str:
@@ -261,7 +296,11 @@ class AuditAppender:
     costs only its INSERT and the head's UPDATE. Use it once, in the transaction that made it.
     """
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Any, *, number: tuple[str, int] | None = None) -> None:
+        """Lock the actor's stream; with ``number`` = (journal, year), also take that
+        journal's next number in the same round trip (:attr:`number`; None when the
+        counter has no row yet or the database is not PostgreSQL: then take it with
+        :func:`hromada.core.numbering.next_number`)."""
         connection = transaction.get_connection()
         if not connection.in_atomic_block:
             raise RuntimeError("AuditAppender must be created inside transaction.atomic().")
@@ -270,7 +309,9 @@ class AuditAppender:
         self._stream = audit_stream(self._actor.pk if self._actor is not None else None)
         # The lock on the stream's head serialises its appenders: positions stay gapless and
         # the chain linear. It is held until commit, so other streams go on meanwhile.
-        self._last_position, self._prev_hash, self._seq = _lock_head(self._stream)
+        self._last_position, self._prev_hash, self._seq, self.number = _lock_head(
+            self._stream, number
+        )
         self._used = False
 
     def record(
@@ -282,8 +323,10 @@ class AuditAppender:
         object_type: str = "",
         object_id: str = "",
         object_repr: str = "",
+        batch: WriteBatch | None = None,
     ) -> AuditEvent:
-        """Append the event (once) and move the stream's head to it."""
+        """Append the event (once) and move the stream's head to it; with a ``batch`` that
+        combines (PostgreSQL), both are added to it and written when it runs."""
         if self._used:
             raise RuntimeError("An AuditAppender records one event.")
         if not self._connection.in_atomic_block:
@@ -322,6 +365,15 @@ class AuditAppender:
         head_params = [position, digest, self._stream]
         if self._connection.vendor == "postgresql":
             event.pk = seq  # the number came from the id's own sequence
+            if batch is not None and batch.combines and batch.using == using:
+                # The head is set from the inserted row (see below), in the batch's statement.
+                part = batch.insert(_EVENT_INSERT, [event], returning=("stream_seq", "hash"))
+                batch.add(
+                    f"UPDATE {head_table} SET seq = {part}.stream_seq, hash = {part}.hash "  # noqa: S608
+                    f"FROM {part} WHERE {head_table}.id = %s",
+                    [self._stream],
+                )
+                return event
             if _EVENT_INSERT.plain([event], using):
                 # The event and the head's move in one statement (one round trip while the
                 # caller may hold a shared lock), prepared on the server. The head is set

@@ -200,11 +200,14 @@ class PreparedInsert:
 
     def __init__(self, model: type[Model]) -> None:
         self._model = model
-        # Per (alias, rows, with primary key): the SQL and the fields in column order.
-        self._compiled: dict[tuple[str, int, bool], tuple[str, list[Any]]] = {}
+        # Per (alias, rows, with primary key, returned columns): the SQL and the fields in
+        # column order.
+        self._compiled: dict[tuple[str, int, bool, tuple[str, ...]], tuple[str, list[Any]]] = {}
 
-    def _statement(self, using: str, rows: int, with_pk: bool) -> tuple[str, list[Any]]:
-        key = (using, rows, with_pk)
+    def _statement(
+        self, using: str, rows: int, with_pk: bool, returning: tuple[str, ...] = ()
+    ) -> tuple[str, list[Any]]:
+        key = (using, rows, with_pk, returning)
         compiled = self._compiled.get(key)
         if compiled is not None:
             return compiled
@@ -218,8 +221,12 @@ class PreparedInsert:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         # Identifiers are the model's own, quoted; every value is a parameter.
         sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
-        if not with_pk:
-            sql += f" RETURNING {qn(pk.column)}"
+        extra = [f.column for f in fields if f.name in returning or f.attname in returning]
+        if len(extra) != len(returning):
+            raise ImproperlyConfigured(f"PreparedInsert: cannot return {returning!r}.")
+        returned = ([] if with_pk else [pk.column]) + extra
+        if returned:
+            sql += " RETURNING " + ", ".join(qn(c) for c in returned)
         compiled = (sql, fields)
         self._compiled[key] = compiled
         return compiled
@@ -232,12 +239,16 @@ class PreparedInsert:
             with_pk or connections[using].features.can_return_rows_from_bulk_insert
         )
 
-    def statement(self, objs: Sequence[Model], using: str = "default") -> tuple[str, list[Any]]:
+    def statement(
+        self, objs: Sequence[Model], using: str = "default", returning: Sequence[str] = ()
+    ) -> tuple[str, list[Any]]:
         """Return the INSERT of these instances and its parameters (for :meth:`plain` rows;
-        a caller may embed it, e.g. in a ``WITH``, and then call :meth:`saved`)."""
+        a caller may embed it, e.g. in a ``WITH``, and then call :meth:`saved`). Rows
+        without a primary key return it first; ``returning`` names more fields to return (in
+        the model's column order)."""
         with_pk = objs[0].pk is not None
         connection = connections[using]
-        sql, fields = self._statement(using, len(objs), with_pk)
+        sql, fields = self._statement(using, len(objs), with_pk, tuple(returning))
         for obj in objs:  # as save() does: a related object saved since gives its id
             prepare: Any = obj
             prepare._prepare_related_fields_for_save(operation_name="save")
@@ -269,3 +280,91 @@ class PreparedInsert:
             cursor.execute(sql, params)
             keys = None if objs[0].pk is not None else cursor.fetchall()
         self.saved(objs, using, keys)
+
+
+class WriteBatch:
+    """Writes that wait for nothing from each other, sent as one statement on PostgreSQL.
+
+    A registration ends with several INSERTs (its row, history, topics, the audit event)
+    and the audit head's move; none needs a value the database returns from another. On
+    PostgreSQL :meth:`run` sends them as one data-modifying ``WITH`` (prepared on the
+    server: one round trip, one statement's overhead), which is what a registration holding
+    its journal's counter waits on. Every part runs exactly once, whether or not anything
+    reads its rows; all see one snapshot, so a part that depends on another's rows reads
+    them from that part's ``RETURNING`` (:meth:`insert` gives the part's name for that).
+    Foreign keys between the rows are checked at commit (Django creates them ``DEFERRABLE
+    INITIALLY DEFERRED``), so the parts' order does not matter to them.
+
+    Elsewhere (SQLite) each part runs when it is added, as it would on its own. A part's
+    parameters are computed when it is added: add what is known early before taking a
+    lock, and the statement built then waits for the rest. Use inside a transaction.
+    """
+
+    def __init__(self, using: str = "default") -> None:
+        self.using = using
+        self._combine = connections[using].vendor == "postgresql"
+        self._sql: list[str] = []
+        self._params: list[Any] = []
+        # Parts whose instances get their primary keys from the database: name and objects.
+        self._keyed: list[tuple[str, Sequence[Model], str]] = []
+        self._saved: list[tuple[PreparedInsert, Sequence[Model]]] = []
+
+    @property
+    def combines(self) -> bool:
+        """Whether the parts wait for :meth:`run` (PostgreSQL) or ran when added."""
+        return self._combine
+
+    def insert(
+        self, prepared: PreparedInsert, objs: Sequence[Model], returning: Sequence[str] = ()
+    ) -> str:
+        """Add the INSERT of these new instances; return the part's name (for a later part
+        to read its ``returning`` columns: ``FROM <name>``)."""
+        name = f"w{len(self._sql)}"
+        if not objs:
+            return name
+        if not self._combine or not prepared.plain(objs, self.using):
+            if returning:
+                raise ValueError("WriteBatch: returned columns need PostgreSQL and plain rows.")
+            prepared.insert(objs, self.using)
+            return name
+        sql, params = prepared.statement(objs, self.using, returning)
+        self._sql.append(f"{name} AS ({sql})")
+        self._params += params
+        if objs[0].pk is None:
+            pk = objs[0]._meta.pk
+            assert pk is not None
+            self._keyed.append((name, objs, connections[self.using].ops.quote_name(pk.column)))
+        self._saved.append((prepared, objs))
+        return name
+
+    def add(self, sql: str, params: Sequence[Any]) -> None:
+        """Add a data-modifying statement (PostgreSQL; it may read earlier parts by name)."""
+        if not self._combine:
+            raise ValueError("WriteBatch.add() is for PostgreSQL; elsewhere run the statement.")
+        self._sql.append(f"w{len(self._sql)} AS ({sql})")
+        self._params += params
+
+    def run(self) -> None:
+        """Send the parts (PostgreSQL): one statement; set the returned primary keys."""
+        if not self._sql:
+            return
+        selects = [
+            f"SELECT {i}, {pk} FROM {name}"  # noqa: S608 (our own part names and columns)
+            for i, (name, _objs, pk) in enumerate(self._keyed)
+        ]
+        sql = "WITH " + ", ".join(self._sql) + " " + (" UNION ALL ".join(selects) or "SELECT 0")
+        with statement_cursor(self.using) as cursor:
+            cursor.execute(sql, self._params)
+            rows = cursor.fetchall() if selects else []
+        keys: dict[int, list[Any]] = {}
+        for part, key in rows:
+            keys.setdefault(part, []).append(key)
+        for i, (_name, objs, _pk) in enumerate(self._keyed):
+            found = keys.get(i, [])
+            if len(found) != len(objs):
+                raise RuntimeError("WriteBatch: the database returned fewer keys than rows.")
+            for obj, key in zip(objs, found, strict=True):
+                obj.pk = key
+        for prepared, objs in self._saved:
+            prepared.saved(objs, self.using)
+        self._sql, self._params, self._keyed, self._saved = [], [], [], []

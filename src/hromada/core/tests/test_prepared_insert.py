@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hromada.accounts.factories import StaffFactory
 from hromada.core.models import CalendarOverride, Notification
-from hromada.core.prepared import PreparedInsert
+from hromada.core.prepared import PreparedInsert, WriteBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,41 @@ def test_an_insert_that_breaks_a_constraint_fails_like_the_orms():
             [CalendarOverride(date=date(2026, 8, 1), is_working=False)]
         )
     assert CalendarOverride.objects.filter(date=date(2026, 8, 1)).count() == 1
+
+
+def test_a_write_batch_sends_its_inserts_as_one_statement_on_postgresql():
+    clerk = StaffFactory()
+    days = [CalendarOverride(date=date(2026, 8, d), is_working=False) for d in (1, 2)]
+    notices = [Notification(recipient=clerk, key=f"wb:{i}", title="т", url="/") for i in (1, 2)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        batch = WriteBatch()
+        batch.insert(PreparedInsert(CalendarOverride), days)
+        batch.insert(PreparedInsert(Notification), notices)
+        batch.run()
+
+    # Elsewhere each part ran when it was added.
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert batch.combines is (connection.vendor == "postgresql")
+    # Each instance got its own key back, in order, and is marked saved.
+    assert [CalendarOverride.objects.get(pk=d.pk).date for d in days] == [d.date for d in days]
+    assert [Notification.objects.get(pk=n.pk).key for n in notices] == ["wb:1", "wb:2"]
+    assert not any(o._state.adding for o in [*days, *notices])
+
+
+def test_a_failed_write_batch_leaves_none_of_its_rows():
+    taken = CalendarOverride.objects.create(date=date(2026, 9, 1), is_working=True)
+    new = CalendarOverride(date=date(2026, 9, 2), is_working=False)
+    # The same primary key again: the statement (PostgreSQL) or this part fails.
+    again = CalendarOverride(pk=taken.pk, date=date(2026, 9, 3), is_working=False)
+
+    def write() -> None:
+        with transaction.atomic():
+            batch = WriteBatch()
+            batch.insert(PreparedInsert(CalendarOverride), [new])
+            batch.insert(PreparedInsert(CalendarOverride), [again])
+            batch.run()
+
+    with pytest.raises(IntegrityError):
+        write()
+
+    assert list(CalendarOverride.objects.values_list("date", flat=True)) == [date(2026, 9, 1)]
