@@ -25,7 +25,7 @@ from hromada.accounts.roles import Role
 from hromada.appeals.models import Appeal
 from hromada.core.calendar import CalendarRules
 from hromada.core.models import CalendarOverride, ClassifierItem, HolidaysWorkingPeriod
-from hromada.core.prepared import PreparedQuery, statement_cursor
+from hromada.core.prepared import PreparedQuery, serial_sequence, statement_cursor
 
 # The kinds of body that keep an appeals journal (the others belong to one of them).
 BODY_KINDS = frozenset(
@@ -625,10 +625,8 @@ def intake_reads(
             value = values[name]
             params.append(ops.adapt_datefield_value(value) if how == "date" else value)
     if new_id and connection.vendor == "postgresql":
-        parts.append(
-            f"SELECT 'n', nextval(pg_get_serial_sequence(%s, 'id')), {d}, {d}, {t}, {t}, {b}"
-        )
-        params.append(appeal)
+        sequence = serial_sequence(connection.alias, appeal)
+        parts.append(f"SELECT 'n', nextval({sequence}), {d}, {d}, {t}, {t}, {b}")
     idempotent_id = allocated = None
     earlier: list[int] = []
     valid: set[tuple[str, str]] = set()

@@ -60,6 +60,8 @@ ANONYMOUS_LETTER = "БП"  # Instruction No. 348: "без підпису"
 _APPEAL_INSERT = PreparedInsert(Appeal)
 _EVENT_INSERT = PreparedInsert(AppealEvent)
 _TOPIC_INSERT = PreparedInsert(AppealTopic)
+# What _number() sets on an appeal.
+_NUMBER_FIELDS = ("year", "seq", "reg_index")
 
 
 def _today() -> date:
@@ -705,11 +707,16 @@ def appeal_register(
     code = new_tracking_code()
     appeal.tracking_hash = tracking_hash(appeal.pk, code)
     public_template = _("Зареєстровано за № %(index)s від %(date)s. Строк розгляду — до %(due)s.")
+    # PostgreSQL: the row is built now, and only its number's columns after the lock.
+    early = row_last and writes.combines
+    row_part = writes.insert(_APPEAL_INSERT, [appeal]) if early else ""
     # The clerk's audit stream is locked and read, then the number taken (one round trip on
     # PostgreSQL): the counter row stays locked until commit.
     audit = AuditAppender(actor, number=(journal.counter_key, today.year))
     _number(appeal, journal, today, seq=audit.number)
-    if row_last:
+    if early:
+        writes.refresh(row_part, _NUMBER_FIELDS)
+    elif row_last:
         writes.insert(_APPEAL_INSERT, [appeal])
     else:
         Appeal.objects.filter(pk=appeal.pk).update(

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hromada.core.middleware import current_request_context
 from hromada.core.models import AuditChainHead, AuditEvent, Counter
-from hromada.core.prepared import PreparedInsert, WriteBatch, statement_cursor
+from hromada.core.prepared import PreparedInsert, WriteBatch, serial_sequence, statement_cursor
 
 GENESIS_HASH = "0" * 64
 # How many streams events with an actor are spread over (stream 1 is the system's).
@@ -206,31 +206,14 @@ def _next_seq() -> int:
     if connection.vendor == "postgresql":
         # A sequence never waits for another transaction; a rollback leaves a gap.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('core_auditevent', 'id'))")
+            sequence = serial_sequence(connection.alias, AuditEvent._meta.db_table)
+            cursor.execute(f"SELECT nextval({sequence})")
             row = cursor.fetchone()
         assert row is not None
         return int(row[0])
     # SQLite runs one writing transaction at a time (BEGIN IMMEDIATE): MAX + 1 is safe.
     last = AuditEvent.objects.aggregate(last=models.Max("seq"))["last"]
     return int(last or 0) + 1
-
-
-_SEQUENCES: dict[str, str] = {}
-
-
-def _event_sequence(connection: BaseDatabaseWrapper) -> str:
-    """Return the audit event id's sequence as an SQL literal (read once per database: the
-    lookup by table and column scans the catalogue every time it is called)."""
-    name = _SEQUENCES.get(connection.alias)
-    if name is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence('core_auditevent', 'id')")
-            row = cursor.fetchone()
-        assert row is not None
-        assert row[0]
-        name = "'" + str(row[0]).replace("'", "''") + "'::regclass"
-        _SEQUENCES[connection.alias] = name
-    return name
 
 
 def _lock_head(
@@ -250,7 +233,7 @@ def _lock_head(
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         head_table = qn(AuditChainHead._meta.db_table)
-        sequence = _event_sequence(connection)
+        sequence = serial_sequence(connection.alias, AuditEvent._meta.db_table)
         if number is None:
             sql = (
                 f"SELECT seq, hash, nextval({sequence}), NULL "  # noqa: S608

@@ -38,6 +38,26 @@ def statement_cursor(using: str = "default") -> Any:
     return make() if make is not None else connection.cursor()
 
 
+_SEQUENCES: dict[tuple[str, str, str], str] = {}
+
+
+def serial_sequence(using: str, table: str, column: str = "id") -> str:
+    """Return the sequence of a table's serial column as an SQL literal (PostgreSQL), for
+    ``nextval(...)`` in a hot statement. Read once per database: the lookup by table and
+    column (``pg_get_serial_sequence``) scans the catalogue every time it runs."""
+    key = (using, table, column)
+    name = _SEQUENCES.get(key)
+    if name is None:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            row = cursor.fetchone()
+        if row is None or not row[0]:
+            raise ImproperlyConfigured(f"{table}.{column} has no sequence.")
+        name = "'" + str(row[0]).replace("'", "''") + "'::regclass"
+        _SEQUENCES[key] = name
+    return name
+
+
 class PreparedQuery:
     """A queryset compiled once per database alias; :meth:`rows` runs it with new values.
 
@@ -308,6 +328,8 @@ class WriteBatch:
         # Parts whose instances get their primary keys from the database: name and objects.
         self._keyed: list[tuple[str, Sequence[Model], str]] = []
         self._saved: list[tuple[PreparedInsert, Sequence[Model]]] = []
+        # Per part: its instances, its fields in column order, where its parameters start.
+        self._parts: dict[str, tuple[Sequence[Model], list[Any], int]] = {}
 
     @property
     def combines(self) -> bool:
@@ -328,6 +350,11 @@ class WriteBatch:
             prepared.insert(objs, self.using)
             return name
         sql, params = prepared.statement(objs, self.using, returning)
+        self._parts[name] = (
+            objs,
+            prepared._statement(self.using, len(objs), objs[0].pk is not None, tuple(returning))[1],
+            len(self._params),
+        )
         self._sql.append(f"{name} AS ({sql})")
         self._params += params
         if objs[0].pk is None:
@@ -336,6 +363,23 @@ class WriteBatch:
             self._keyed.append((name, objs, connections[self.using].ops.quote_name(pk.column)))
         self._saved.append((prepared, objs))
         return name
+
+    def refresh(self, name: str, fields: Sequence[str]) -> None:
+        """Take these fields' values again from a part's instances (set since it was added:
+        e.g. a registration's number, so that the rest of its row is built before the lock
+        that the number is taken under). PostgreSQL only: elsewhere parts have run."""
+        if not self._combine or name not in self._parts:
+            raise ValueError(f"WriteBatch: no part {name!r} waiting to run.")
+        objs, columns, start = self._parts[name]
+        connection = connections[self.using]
+        wanted = {n: i for i, f in enumerate(columns) for n in (f.name, f.attname) if n in fields}
+        if len(set(wanted.values())) != len(fields):
+            raise ValueError(f"WriteBatch: part {name!r} has no column for all of {fields!r}.")
+        for row, obj in enumerate(objs):
+            for i in set(wanted.values()):
+                field = columns[i]
+                value = field.get_db_prep_save(getattr(obj, field.attname), connection)
+                self._params[start + row * len(columns) + i] = value
 
     def add(self, sql: str, params: Sequence[Any]) -> None:
         """Add a data-modifying statement (PostgreSQL; it may read earlier parts by name)."""
@@ -368,3 +412,4 @@ class WriteBatch:
         for prepared, objs in self._saved:
             prepared.saved(objs, self.using)
         self._sql, self._params, self._keyed, self._saved = [], [], [], []
+        self._parts = {}

@@ -121,3 +121,21 @@ def test_a_failed_write_batch_leaves_none_of_its_rows():
         write()
 
     assert list(CalendarOverride.objects.values_list("date", flat=True)) == [date(2026, 9, 1)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parts wait for run() on PostgreSQL")
+def test_a_waiting_part_takes_the_values_set_since_it_was_added():
+    days = [CalendarOverride(date=date(2026, 10, d), is_working=False, note="") for d in (1, 2)]
+    with transaction.atomic():
+        batch = WriteBatch()
+        part = batch.insert(PreparedInsert(CalendarOverride), days)
+        days[1].note = "перенесено"  # set after the part was built
+        days[1].is_working = True
+        batch.refresh(part, ("note",))
+        with pytest.raises(ValueError, match="no column"):
+            batch.refresh(part, ("no_such_field",))
+        batch.run()
+
+    stored = {d.date: (d.note, d.is_working) for d in CalendarOverride.objects.all()}
+    # Only the refreshed field follows the instance; the rest is as it was when added.
+    assert stored == {date(2026, 10, 1): ("", False), date(2026, 10, 2): ("перенесено", False)}
