@@ -62,6 +62,11 @@ _EVENT_INSERT = PreparedInsert(AppealEvent)
 _TOPIC_INSERT = PreparedInsert(AppealTopic)
 # What _number() sets on an appeal.
 _NUMBER_FIELDS = ("year", "seq", "reg_index")
+# The fixed choices a card is checked against (an enum's `.values` builds a new list).
+_CHANNELS = frozenset(Channel.values)
+_DISTRICTS = frozenset(District.values)
+_SUBJECTS = frozenset(Appeal.Subject.values)
+_KINDS = frozenset(Appeal.Kind.values)
 
 
 def _today() -> date:
@@ -246,11 +251,11 @@ def check_card(
         raise ApplicationError(
             _("Вкажіть e-mail або телефон, щоб ми могли надіслати відповідь."), field="email"
         )
-    if card.district and card.district not in District.values:
+    if card.district and card.district not in _DISTRICTS:
         raise ApplicationError(_("Оберіть район зі списку."), field="district")
-    if card.subject not in Appeal.Subject.values:
+    if card.subject not in _SUBJECTS:
         raise ApplicationError(_("Оберіть суб'єкт звернення."), field="subject")
-    if card.kind not in Appeal.Kind.values:
+    if card.kind not in _KINDS:
         raise ApplicationError(_("Оберіть вид звернення."), field="kind")
     if card.subject == Appeal.Subject.COLLECTIVE and not 2 <= card.signatories <= 100000:
         raise ApplicationError(
@@ -595,7 +600,7 @@ def appeal_register(
         if actor is None:
             raise ApplicationError(_("Реєструвати звернення може лише працівник канцелярії."))
         require(actor, "appeals.register", body)
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ApplicationError(_("Оберіть канал надходження."), field="channel")
     today = _today()
     reads = selectors.intake_reads(
@@ -797,7 +802,7 @@ def appeal_draft_create(
 
     Only the text is required here: the operator completes and registers the card.
     """
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise ApplicationError(_("Оберіть канал надходження."), field="channel")
     text = _text(card.text, field="text", label=_("Суть звернення"), limit=MAX_TEXT, required=True)
     check_files(files)

@@ -20,6 +20,7 @@ wait for each other's stream locks in opposite orders.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -112,8 +113,15 @@ def normalize_ip(value: Any) -> str | None:
     """Return an IP address in canonical text form, or None if it is not one."""
     if not value:
         return None
+    return _normal_ip(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normal_ip(text: str) -> str | None:
+    # Cached: the same few addresses (a contact centre, a proxy) write event after event,
+    # and each event's address is normalised when it is written and again in its hash.
     try:
-        addr = ipaddress.ip_address(str(value).split("%", 1)[0])
+        addr = ipaddress.ip_address(text.split("%", 1)[0])
     except ValueError:
         return None
     return str(addr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC
 
 import psycopg
 import pytest
@@ -163,3 +164,37 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler():
         assert other.connection.prepare_threshold is None
     finally:
         other.close()
+
+
+def test_timestamps_load_as_djangos_loader_loads_them_through_psycopgs_own_parser():
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+
+    values = [
+        "2026-11-27 03:41:39.123456+00",
+        "2026-03-29 00:59:59.999999+00",  # Kyiv's change to summer time
+        "1901-12-13 20:45:52+00",
+        "0001-01-01 00:00:00+00",
+        "9999-12-31 23:59:59.999999+00",
+    ]
+    with connection.cursor() as cursor:
+        loader_class = cursor.cursor.adapters.get_loader(
+            psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
+        )
+        cursor.execute(
+            "SELECT t.v::timestamptz "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, n) ORDER BY t.n",
+            [values],
+        )
+        loaded = [row[0] for row in cursor.fetchall()]
+
+    # Not Django's Python loader, and no per-cursor copy of the adapters.
+    assert not issubclass(loader_class, BaseTzLoader)
+    assert loader_class.timezone is UTC
+
+    class Djangos(BaseTzLoader):
+        timezone = UTC
+
+    django_loader = Djangos(psycopg.adapters.types["timestamptz"].oid, connection.connection)
+    expected = [django_loader.load(v.encode()) for v in values]
+    assert loaded == expected
+    assert [v.tzinfo for v in loaded] == [UTC] * len(values)
