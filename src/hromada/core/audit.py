@@ -39,7 +39,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hromada.core.middleware import current_request_context
-from hromada.core.models import AuditChainHead, AuditEvent, Counter
+from hromada.core.models import AuditChainHead, AuditEvent
+from hromada.core.numbering import increment_sql
 from hromada.core.prepared import PreparedInsert, WriteBatch, serial_sequence, statement_cursor
 
 GENESIS_HASH = "0" * 64
@@ -239,8 +240,7 @@ def _lock_head(
     """
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        qn = connection.ops.quote_name
-        head_table = qn(AuditChainHead._meta.db_table)
+        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
         sequence = serial_sequence(connection.alias, AuditEvent._meta.db_table)
         if number is None:
             sql = (
@@ -251,8 +251,7 @@ def _lock_head(
         else:
             sql = (
                 f"WITH h AS (SELECT seq, hash FROM {head_table} WHERE id = %s FOR UPDATE), "  # noqa: S608
-                f"c AS (UPDATE {qn(Counter._meta.db_table)} SET value = value + 1 "
-                "WHERE journal = %s AND year = %s AND EXISTS (SELECT FROM h) RETURNING value) "
+                f"c AS ({increment_sql(connection, condition='EXISTS (SELECT FROM h)')}) "
                 f"SELECT h.seq, h.hash, nextval({sequence}), (SELECT value FROM c) FROM h"
             )
             params = [stream, *number]

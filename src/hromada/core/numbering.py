@@ -75,15 +75,23 @@ def _increment(journal: str, year: int) -> int | None:
     one round trip for its number instead of a locking read and a write.
     """
     connection = transaction.get_connection()
-    table = connection.ops.quote_name(Counter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET value = value + 1 WHERE journal = %s AND year = %s "  # noqa: S608
-            "RETURNING value",
-            [journal, year],
-        )
+        cursor.execute(increment_sql(connection), [journal, year])
         row = cursor.fetchone()
     return None if row is None else int(row[0])
+
+
+def increment_sql(connection: Any, *, condition: str = "") -> str:
+    """The counter's increment: ``UPDATE … RETURNING value``, parameters journal and year.
+
+    ``condition``: one more SQL condition, for a caller that embeds the statement (the audit
+    head's lock makes it wait on the head's read: ``core.audit``)."""
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    also = f" AND {condition}" if condition else ""
+    return (
+        f"UPDATE {table} SET value = value + 1 WHERE journal = %s AND year = %s{also} "  # noqa: S608
+        "RETURNING value"
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ the server does not plan it again on every request either.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -251,6 +252,12 @@ class PreparedInsert:
         self._compiled[key] = compiled
         return compiled
 
+    def columns(
+        self, objs: Sequence[Model], using: str = "default", returning: Sequence[str] = ()
+    ) -> list[Any]:
+        """Return the fields of :meth:`statement`'s row, in its parameters' order."""
+        return self._statement(using, len(objs), objs[0].pk is not None, tuple(returning))[1]
+
     def plain(self, objs: Sequence[Model], using: str = "default") -> bool:
         """Return whether one plain INSERT writes these instances: every primary key set,
         or every one to be returned by the database."""
@@ -325,11 +332,7 @@ class WriteBatch:
         self._combine = connections[using].vendor == "postgresql"
         self._sql: list[str] = []
         self._params: list[Any] = []
-        # Parts whose instances get their primary keys from the database: name and objects.
-        self._keyed: list[tuple[str, Sequence[Model], str]] = []
-        self._saved: list[tuple[PreparedInsert, Sequence[Model]]] = []
-        # Per part: its instances, its fields in column order, where its parameters start.
-        self._parts: dict[str, tuple[Sequence[Model], list[Any], int]] = {}
+        self._inserts: dict[str, _Insert] = {}  # by part name, in the order added
 
     @property
     def combines(self) -> bool:
@@ -350,36 +353,36 @@ class WriteBatch:
             prepared.insert(objs, self.using)
             return name
         sql, params = prepared.statement(objs, self.using, returning)
-        self._parts[name] = (
-            objs,
-            prepared._statement(self.using, len(objs), objs[0].pk is not None, tuple(returning))[1],
-            len(self._params),
+        pk = objs[0]._meta.pk
+        assert pk is not None
+        self._inserts[name] = _Insert(
+            prepared=prepared,
+            objs=objs,
+            columns=prepared.columns(objs, self.using, returning),
+            start=len(self._params),
+            returns_pk=objs[0].pk is None,
+            pk_column=connections[self.using].ops.quote_name(pk.column),
         )
         self._sql.append(f"{name} AS ({sql})")
         self._params += params
-        if objs[0].pk is None:
-            pk = objs[0]._meta.pk
-            assert pk is not None
-            self._keyed.append((name, objs, connections[self.using].ops.quote_name(pk.column)))
-        self._saved.append((prepared, objs))
         return name
 
     def refresh(self, name: str, fields: Sequence[str]) -> None:
         """Take these fields' values again from a part's instances (set since it was added:
         e.g. a registration's number, so that the rest of its row is built before the lock
         that the number is taken under). PostgreSQL only: elsewhere parts have run."""
-        if not self._combine or name not in self._parts:
+        part = self._inserts.get(name)
+        if part is None:
             raise ValueError(f"WriteBatch: no part {name!r} waiting to run.")
-        objs, columns, start = self._parts[name]
-        connection = connections[self.using]
-        wanted = {n: i for i, f in enumerate(columns) for n in (f.name, f.attname) if n in fields}
-        if len(set(wanted.values())) != len(fields):
+        indexes = [i for i, f in enumerate(part.columns) if f.name in fields or f.attname in fields]
+        if len(indexes) != len(fields):
             raise ValueError(f"WriteBatch: part {name!r} has no column for all of {fields!r}.")
-        for row, obj in enumerate(objs):
-            for i in set(wanted.values()):
-                field = columns[i]
+        connection = connections[self.using]
+        for row, obj in enumerate(part.objs):
+            for i in indexes:
+                field = part.columns[i]
                 value = field.get_db_prep_save(getattr(obj, field.attname), connection)
-                self._params[start + row * len(columns) + i] = value
+                self._params[part.start + row * len(part.columns) + i] = value
 
     def add(self, sql: str, params: Sequence[Any]) -> None:
         """Add a data-modifying statement (PostgreSQL; it may read earlier parts by name)."""
@@ -392,24 +395,36 @@ class WriteBatch:
         """Send the parts (PostgreSQL): one statement; set the returned primary keys."""
         if not self._sql:
             return
+        keyed = [(name, part) for name, part in self._inserts.items() if part.returns_pk]
         selects = [
-            f"SELECT {i}, {pk} FROM {name}"  # noqa: S608 (our own part names and columns)
-            for i, (name, _objs, pk) in enumerate(self._keyed)
+            f"SELECT {i}, {part.pk_column} FROM {name}"  # noqa: S608 (our own names and columns)
+            for i, (name, part) in enumerate(keyed)
         ]
         sql = "WITH " + ", ".join(self._sql) + " " + (" UNION ALL ".join(selects) or "SELECT 0")
         with statement_cursor(self.using) as cursor:
             cursor.execute(sql, self._params)
             rows = cursor.fetchall() if selects else []
         keys: dict[int, list[Any]] = {}
-        for part, key in rows:
-            keys.setdefault(part, []).append(key)
-        for i, (_name, objs, _pk) in enumerate(self._keyed):
+        for i, key in rows:
+            keys.setdefault(i, []).append(key)
+        for i, (_name, part) in enumerate(keyed):
             found = keys.get(i, [])
-            if len(found) != len(objs):
+            if len(found) != len(part.objs):
                 raise RuntimeError("WriteBatch: the database returned fewer keys than rows.")
-            for obj, key in zip(objs, found, strict=True):
+            for obj, key in zip(part.objs, found, strict=True):
                 obj.pk = key
-        for prepared, objs in self._saved:
-            prepared.saved(objs, self.using)
-        self._sql, self._params, self._keyed, self._saved = [], [], [], []
-        self._parts = {}
+        for part in self._inserts.values():
+            part.prepared.saved(part.objs, self.using)
+        self._sql, self._params, self._inserts = [], [], {}
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """An INSERT waiting in a WriteBatch: its instances and where its parameters are."""
+
+    prepared: PreparedInsert
+    objs: Sequence[Model]
+    columns: list[Any]  # the fields, in the statement's column order
+    start: int  # the index of its first parameter in the batch's
+    returns_pk: bool
+    pk_column: str
