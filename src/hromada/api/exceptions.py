@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -21,6 +22,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = status.HTTP_403_FORBIDDEN if exc.code == "permission_denied" else 400
         errors = {exc.field: [exc.message]} if exc.field else {}
         return Response({"detail": exc.message, "code": exc.code, "errors": errors}, status=code)
+    if isinstance(exc, ParseError):
+        # DRF's JSON parser words it in English ("JSON parse error - Expecting value…").
+        return Response(
+            {
+                "detail": "Тіло запиту не вдалося прочитати: перевірте, що це правильний JSON.",
+                "errors": {},
+            },
+            status=400,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

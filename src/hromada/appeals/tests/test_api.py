@@ -183,6 +183,18 @@ def test_a_field_of_the_wrong_type_gets_its_message_in_ukrainian(api: Api, org: 
     assert not Appeal.objects.exists()
 
 
+def test_a_body_that_is_not_json_gets_a_ukrainian_message(api: Api, org: Org) -> None:
+    # DRF words its parser's error in English ("JSON parse error - Expecting value…").
+    response = api(org.operator).post(URL, "не json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Тіло запиту не вдалося прочитати: перевірте, що це правильний JSON.",
+        "errors": {},
+    }
+    assert not Appeal.objects.exists()
+
+
 def test_html_in_the_text_is_kept_as_text(api: Api, org: Org) -> None:
     text = "<script>alert('x')</script> Прошу полагодити ліхтар"
     response = api(org.operator).post(URL, payload(org, text=text), format="json")
