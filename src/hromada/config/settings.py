@@ -100,6 +100,17 @@ MIDDLEWARE = [
     "hromada.content.middleware.EditorGroupsMiddleware",
 ]
 
+# API calls with "Authorization: Token …" (core/handlers.py): authenticated by the token
+# alone, they use no session, CSRF cookie, messages or page state; the headers and the
+# request context are the same as for every other request.
+API_TOKEN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "hromada.core.middleware.RequestContextMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "hromada.core.middleware.LanguageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "hromada.config.urls"
 WSGI_APPLICATION = "hromada.config.wsgi.application"
 

@@ -32,8 +32,12 @@ if settings.HROMADA_BENCH_VIEWS:
     from hromada.core.bench_views import bench_insert
     from hromada.core.views import bench_ceiling
 
-    urlpatterns.append(path("bench/ceiling/", bench_ceiling))
-    urlpatterns.append(path("bench/insert/", bench_insert))
+    # First, as the API is: a ceiling must not pay for resolving every page pattern
+    # before its own (≈ 0.4 ms, a fifth of the write ceiling's time).
+    urlpatterns[1:1] = [
+        path("bench/ceiling/", bench_ceiling),
+        path("bench/insert/", bench_insert),
+    ]
 
 # Keep last: the Wagtail page tree (sections and materials) under /sections/.
 urlpatterns.append(path("sections/", include("hromada.content.site_urls")))
