@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -147,9 +146,20 @@ FEW_VISIBLE_SECONDS = 300.0
 _few_visible_memo: dict[int, tuple[float, bool]] = {}
 
 
-def _unit_ids(user: Any, roles: Iterable[str]) -> list[int]:
-    """The ids of the units the user's grants of these roles cover (a short literal list)."""
-    return list(OrgUnit.objects.filter(scope_q(user, roles, "path")).values_list("pk", flat=True))
+def _units_in(scope: Q) -> list[int]:
+    """The ids of the units a grants' scope (`scope_q(…, "path")`) covers (a short list)."""
+    return list(OrgUnit.objects.filter(scope).values_list("pk", flat=True))
+
+
+def _head_and_office_units(user: Any) -> tuple[list[int], list[int]]:
+    """The units the user heads, and those any of their office grants cover.
+
+    One query where the two are the same grants (a head whose only office role is head).
+    """
+    heads = scope_q(user, [Role.HEAD], "path")
+    office = scope_q(user, _OFFICE_ROLES, "path")
+    head_units = _units_in(heads)
+    return head_units, head_units if office == heads else _units_in(office)
 
 
 _OFFICE_ROLES = (Role.OPERATOR, Role.CONTROLLER, Role.HEAD)
@@ -195,7 +205,7 @@ def _few_visible(user: Any) -> bool:
     if memo is not None and memo[0] > now:
         return memo[1]
     sets = _sets(user)
-    head_units = _unit_ids(user, [Role.HEAD])
+    head_units, office_units = _head_and_office_units(user)
     assigned = (
         Assignment.objects.filter(item_type=sets.appeal_type)
         .filter(Q(executor_id__in=sets.ids) | Q(unit_id__in=head_units))
@@ -203,7 +213,7 @@ def _few_visible(user: Any) -> bool:
         .values("pk")
     )
     units = (
-        Appeal.objects.filter(unit_id__in=_unit_ids(user, _OFFICE_ROLES)).order_by().values("pk")
+        Appeal.objects.filter(unit_id__in=office_units).order_by().values("pk")
     )
     probe = (
         sets.own.order_by()
@@ -294,8 +304,7 @@ def _id_lists(user: Any, office: Q, sets: _Sets) -> list[QuerySet[Any]] | None:
     # The units by id (a literal list the planner estimates and the `unit_id` indexes serve),
     # not by path; the executor's and the units' assignments as branches of their own, so
     # that each is an index-only scan (an OR is a bitmap scan of the heap).
-    head_units = _unit_ids(user, [Role.HEAD])  # heads over the executor's unit
-    units = _unit_ids(user, _OFFICE_ROLES)
+    head_units, units = _head_and_office_units(user)  # heads over the executor's unit
     parts: list[QuerySet[Any]] = [
         own,
         resolutions.values("item_id"),

@@ -306,6 +306,20 @@ def test_queue_query_count_does_not_grow_with_rows(org: Org, login: Login) -> No
     assert len(many) == len(few)
 
 
+def test_a_heads_queue_reads_their_units_once(org: Org, login: Login) -> None:
+    register(org)
+    client = login(org.head_d)
+    client.get(reverse("appeals:queue"))  # warm caches (content types, the id-list choice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("appeals:queue"))
+    assert response.status_code == 200
+    unit_reads = [
+        q["sql"] for q in queries if 'FROM "accounts_orgunit"' in q["sql"] and "LIKE" in q["sql"]
+    ]
+    assert len(unit_reads) == 1, unit_reads
+    assert len(response.context["rows"]) == 1
+
+
 def test_queue_filters_by_unit(org: Org, login: Login) -> None:
     from hromada.accounts.roles import Role
     from hromada.control.factories import person
