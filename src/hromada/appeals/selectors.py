@@ -212,9 +212,7 @@ def _few_visible(user: Any) -> bool:
         .order_by()
         .values("pk")
     )
-    units = (
-        Appeal.objects.filter(unit_id__in=office_units).order_by().values("pk")
-    )
+    units = Appeal.objects.filter(unit_id__in=office_units).order_by().values("pk")
     probe = (
         sets.own.order_by()
         .values("pk")

@@ -351,37 +351,30 @@ class AuditAppender:
         event = AuditEvent(prev_hash=self._prev_hash, hash=digest, **fields)
         using = self._connection.alias
         head_table = self._connection.ops.quote_name(AuditChainHead._meta.db_table)
-        move_head = f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s"  # noqa: S608
-        head_params = [position, digest, self._stream]
         if self._connection.vendor == "postgresql":
             event.pk = seq  # the number came from the id's own sequence
-            if batch is not None and batch.combines and batch.using == using:
-                # The head is set from the inserted row (see below), in the batch's statement.
-                part = batch.insert(_EVENT_INSERT, [event], returning=("stream_seq", "hash"))
-                batch.add(
-                    f"UPDATE {head_table} SET seq = {part}.stream_seq, hash = {part}.hash "  # noqa: S608
-                    f"FROM {part} WHERE {head_table}.id = %s",
-                    [self._stream],
-                )
-                return event
-            if _EVENT_INSERT.plain([event], using):
-                # The event and the head's move in one statement (one round trip while the
-                # caller may hold a shared lock), prepared on the server. The head is set
-                # from the inserted row, so the INSERT runs first and the head's guard
-                # (install_append_only_guard) finds the event it advances to.
-                insert, params = _EVENT_INSERT.statement([event], using)
-                with statement_cursor(using) as cursor:
-                    cursor.execute(
-                        f"WITH e AS ({insert} RETURNING stream_seq, hash) "  # noqa: S608
-                        f"UPDATE {head_table} SET seq = e.stream_seq, hash = e.hash "
-                        f"FROM e WHERE {head_table}.id = %s",
-                        [*params, self._stream],
-                    )
-                _EVENT_INSERT.saved([event], using)
-                return event
+            # The event and the head's move in one statement (one round trip while the
+            # caller may hold a shared lock), prepared on the server: the caller's batch, or
+            # one of its own. The head is set from the inserted row, so the INSERT runs first
+            # and the head's guard (install_append_only_guard) finds the event it advances to.
+            own = batch is None or not batch.combines or batch.using != using
+            writes = WriteBatch(using) if own else batch
+            assert writes is not None
+            part = writes.insert(_EVENT_INSERT, [event], returning=("stream_seq", "hash"))
+            writes.add(
+                f"UPDATE {head_table} SET seq = {part}.stream_seq, hash = {part}.hash "  # noqa: S608
+                f"FROM {part} WHERE {head_table}.id = %s",
+                [self._stream],
+            )
+            if own:
+                writes.run()
+            return event
         _EVENT_INSERT.insert([event], using)
         with self._connection.cursor() as cursor:
-            cursor.execute(move_head, head_params)
+            cursor.execute(
+                f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s",  # noqa: S608
+                [position, digest, self._stream],
+            )
         return event
 
 

@@ -23,7 +23,7 @@ StartResponse = Callable[..., Any]
 # The prefix of the API's URLs (config/urls.py) and DRF's token keyword (case-insensitive,
 # as DRF's TokenAuthentication reads it).
 API_PREFIX = "/api/"
-TOKEN_KEYWORD = b"token"
+AUTH_SCHEME = "token"
 
 
 class _TokenApiHandler(WSGIHandler):
@@ -46,7 +46,7 @@ def is_token_api_call(environ: dict[str, Any]) -> bool:
         return False
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     keyword, _, credentials = authorization.partition(" ")
-    return keyword.lower().encode() == TOKEN_KEYWORD and bool(credentials.strip())
+    return keyword.lower() == AUTH_SCHEME and bool(credentials.strip())
 
 
 class Application:

@@ -56,6 +56,13 @@ def call(app: Application, method: str, path: str, body: Any = None, **headers: 
     return started["status"], started["headers"], content
 
 
+def session_cookie(client: Client, user: Any) -> str:
+    """Sign a user in (second factor set up, so MFA lets them by); return the Cookie header."""
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
 def header_names(headers: list[tuple[str, str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for name, value in headers:
@@ -131,16 +138,14 @@ def test_an_unknown_token_is_refused_even_with_a_signed_in_session(
     app: Application, client: Client
 ) -> None:
     org = make_org()
-    TOTP.activate(org.operator, generate_totp_secret())
-    client.force_login(org.operator)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session = session_cookie(client, org.operator)
     status, _headers, content = call(
         app,
         "POST",
         URL,
         payload(org.d.code),
         HTTP_AUTHORIZATION="Token not-a-token",
-        HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={session}",
+        HTTP_COOKIE=session,
     )
     assert status == 401, content
     assert Appeal.objects.count() == 0
@@ -150,12 +155,8 @@ def test_a_browser_call_with_a_session_goes_through_the_full_stack(
     app: Application, client: Client
 ) -> None:
     org = make_org()
-    TOTP.activate(org.operator, generate_totp_secret())
-    client.force_login(org.operator)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    status, _headers, content = call(
-        app, "GET", URL, HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={session}"
-    )
+    session = session_cookie(client, org.operator)
+    status, _headers, content = call(app, "GET", URL, HTTP_COOKIE=session)
     assert status == 200, content
     status, _headers, _content = call(app, "GET", URL)
     assert status in (401, 403)
